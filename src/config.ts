@@ -1,0 +1,136 @@
+/**
+ * Sway's configuration: the only module that reads process.env.
+ *
+ * Every setting is parsed by one zod schema so a bad or missing value is reported once, by
+ * variable name, before anything starts. `loadConfigOrExit` turns that report into the
+ * documented behaviour: one line per problem on stderr and exit code 2.
+ */
+import { z } from 'zod';
+
+const DEFAULT_HUBSPOT_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.schemas.contacts.read',
+  'crm.schemas.contacts.write',
+  'oauth',
+].join(' ');
+
+const url = (what: string) =>
+  z.url({ message: `must be an absolute URL (${what})`, protocol: /^https?$/ });
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** 32 random bytes, base64-encoded: `openssl rand -base64 32`. */
+const encryptionKey = z
+  .string()
+  .trim()
+  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
+    message: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
+  });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: url('where HubSpot redirects and sends webhooks').optional(),
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  ),
+  PGLITE_DIR: z.string().min(1).default('./.data/pglite'),
+  DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+    .default('public'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _ - { } only').default('sway'),
+  SWAY_ENCRYPTION_KEY: encryptionKey,
+  HUBSPOT_CLIENT_ID: z.string().trim().min(1, 'is required (the app client id from HubSpot)'),
+  HUBSPOT_CLIENT_SECRET: z.string().trim().min(1, 'is required (the app client secret from HubSpot)'),
+  HUBSPOT_APP_BASE_URL: url('HubSpot app host').default('https://app.hubspot.com'),
+  HUBSPOT_API_BASE_URL: url('HubSpot API host').default('https://api.hubapi.com'),
+  HUBSPOT_SCOPES: z.string().trim().min(1).default(DEFAULT_HUBSPOT_SCOPES),
+  /** Refresh an access token when it has less than this many seconds left. */
+  TOKEN_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(1700).default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  store: { kind: 'pg'; url: string; schema: string } | { kind: 'pglite'; dir: string; schema: string };
+  redis: { url: string; prefix: string };
+  encryptionKey: Buffer;
+  hubspot: {
+    clientId: string;
+    clientSecret: string;
+    appBaseUrl: string;
+    apiBaseUrl: string;
+    scopes: string[];
+  };
+  tokenRefreshMarginMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+/** Parses configuration from an environment-like record; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const message = env[name] === undefined && i.code === 'invalid_type' ? 'is required' : i.message;
+        return `${name} ${message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    publicUrl: trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
+    store: e.DATABASE_URL
+      ? { kind: 'pg', url: e.DATABASE_URL, schema: e.DB_SCHEMA }
+      : { kind: 'pglite', dir: e.PGLITE_DIR, schema: e.DB_SCHEMA },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    encryptionKey: Buffer.from(e.SWAY_ENCRYPTION_KEY, 'base64'),
+    hubspot: {
+      clientId: e.HUBSPOT_CLIENT_ID,
+      clientSecret: e.HUBSPOT_CLIENT_SECRET,
+      appBaseUrl: trimSlash(e.HUBSPOT_APP_BASE_URL),
+      apiBaseUrl: trimSlash(e.HUBSPOT_API_BASE_URL),
+      scopes: e.HUBSPOT_SCOPES.split(/[\s,]+/).filter(Boolean),
+    },
+    tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The CLI's entry: on a bad value, print one line per problem and exit with code 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`sway: configuration error: ${p}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** The process environment, for the few callers (the demo) that layer their own values on top. */
+export function processEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}

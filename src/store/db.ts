@@ -1,0 +1,68 @@
+/**
+ * Opens the store: PostgreSQL (node-postgres) when DATABASE_URL is set, otherwise an embedded
+ * PGlite database persisted on disk — the zero-setup default. Both are driven through the
+ * same drizzle schema and the same migrations, applied here at start.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema.ts';
+import type { Config } from '../config.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Store {
+  db: Db;
+  kind: 'pg' | 'pglite';
+  schema: string;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** `pglite.dir` may be 'memory://' for a throw-away database (tests). */
+export async function openStore(config: Pick<Config, 'store'>): Promise<Store> {
+  const s = config.store;
+  if (s.kind === 'pg') {
+    const pool = new pg.Pool({
+      connectionString: s.url,
+      max: 10,
+      // Every connection works in the configured schema; migrations create tables there.
+      options: `-c search_path=${s.schema}`,
+    });
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}`);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw new StoreUnavailableError(
+        `PostgreSQL is not reachable at ${redactUrl(s.url)} (${(err as Error).message}); start it or unset DATABASE_URL to use the embedded store`,
+      );
+    }
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    await migratePg(db as never, { migrationsFolder: MIGRATIONS, migrationsSchema: s.schema });
+    return { db, kind: 'pg', schema: s.schema, close: () => pool.end() };
+  }
+  if (!s.dir.startsWith('memory://')) mkdirSync(s.dir, { recursive: true });
+  const client = await PGlite.create(s.dir);
+  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}; SET search_path TO ${quoteIdent(s.schema)}`);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(db as never, { migrationsFolder: MIGRATIONS, migrationsSchema: s.schema });
+  return { db, kind: 'pglite', schema: s.schema, close: () => client.close() };
+}
+
+/** Connection strings may carry a password: never print one. */
+export function redactUrl(u: string): string {
+  return u.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

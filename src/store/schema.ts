@@ -1,0 +1,208 @@
+/**
+ * The relational schema, shared by PostgreSQL and PGlite. Migrations under ./migrations are
+ * generated from this file with `npm run db:generate` (drizzle-kit) and applied at start.
+ *
+ * Every tenant-owned table carries installation_id so each query can be scoped to one
+ * installation, and rows go away with it (ON DELETE CASCADE).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const installations = pgTable(
+  'installations',
+  {
+    id: uuid('id').primaryKey(),
+    crm: text('crm').notNull(),
+    /** The CRM account: HubSpot portal (hub) id, Salesforce org id. */
+    accountId: text('account_id').notNull(),
+    accountDomain: text('account_domain'),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    /** AES-256-GCM sealed (see secret-box.ts), installation id bound as associated data. */
+    accessTokenSealed: text('access_token_sealed').notNull(),
+    refreshTokenSealed: text('refresh_token_sealed').notNull(),
+    accessExpiresAt: ts('access_expires_at').notNull(),
+    status: text('status').notNull().default('active'),
+    installedAt: ts('installed_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('installations_crm_account').on(t.crm, t.accountId)],
+);
+
+/** OAuth `state` values: single use, short lived (see oauth-states.ts). */
+export const oauthStates = pgTable('oauth_states', {
+  stateHash: text('state_hash').primaryKey(),
+  crm: text('crm').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/** Ingest API keys: only a SHA-256 of the key is kept; the key itself is shown once. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.keyHash)],
+);
+
+export const people = pgTable(
+  'people',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    audienceSize: bigint('audience_size', { mode: 'number' }),
+    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    providerScores: jsonb('provider_scores').$type<{ provider: string; score: number; min: number; max: number }[]>().notNull().default([]),
+    /** Computed by the score job (src/jobs/score.ts); null until first scored. */
+    metrics: jsonb('metrics').$type<PersonMetrics>(),
+    scoredAt: ts('scored_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('people_installation_external').on(t.installationId, t.externalId)],
+);
+
+export interface PersonMetrics {
+  influenceScore: number;
+  topTopics: string[];
+  brandSentiment: number | null;
+  conversations30d: number;
+  lastConversationAt: string | null;
+  advocate: boolean;
+}
+
+export const personEmails = pgTable(
+  'person_emails',
+  {
+    installationId: uuid('installation_id').notNull(),
+    email: text('email').notNull(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.email] }), index('person_emails_person').on(t.personId)],
+);
+
+export const personHandles = pgTable(
+  'person_handles',
+  {
+    installationId: uuid('installation_id').notNull(),
+    network: text('network').notNull(),
+    handle: text('handle').notNull(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.network, t.handle] }),
+    index('person_handles_person').on(t.personId),
+  ],
+);
+
+export const interactions = pgTable(
+  'interactions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    fromPersonId: bigint('from_person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    toPersonId: bigint('to_person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    sentiment: real('sentiment'),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('interactions_installation_external').on(t.installationId, t.externalId),
+    index('interactions_to').on(t.toPersonId),
+    index('interactions_from').on(t.fromPersonId),
+  ],
+);
+
+/** CRM records Sway has read (pull job): what linking and pushing need, nothing more. */
+export const crmRecords = pgTable(
+  'crm_records',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    objectType: text('object_type').notNull(),
+    crmId: text('crm_id').notNull(),
+    email: text('email'),
+    lifecycleStage: text('lifecycle_stage'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.objectType, t.crmId] }),
+    index('crm_records_email').on(t.installationId, t.email),
+  ],
+);
+
+/** Which person a CRM record is. One person per record; a person may own several records. */
+export const personLinks = pgTable(
+  'person_links',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    objectType: text('object_type').notNull(),
+    crmId: text('crm_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    method: text('method').notNull(),
+    linkedAt: ts('linked_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.objectType, t.crmId] }), index('person_links_person').on(t.personId)],
+);
+
+/** One row per job run (provision, pull, score, push) with its counts, for history and the demo. */
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    jobId: text('job_id'),
+    status: text('status').notNull(),
+    counts: jsonb('counts').$type<Record<string, number>>().notNull().default({}),
+    errors: jsonb('errors').$type<{ recordId?: string; message: string }[]>().notNull().default([]),
+    startedAt: ts('started_at').notNull().defaultNow(),
+    finishedAt: ts('finished_at'),
+    durationMs: integer('duration_ms'),
+  },
+  (t) => [index('runs_installation_started').on(t.installationId, t.startedAt)],
+);
