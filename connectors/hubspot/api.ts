@@ -1,0 +1,16 @@
+/**
+ * HubSpot paths and limits in one place: when HubSpot moves from /crm/v3 to date-based paths
+ * (September 2027, see CRM-NOTES.md) this file is the one change.
+ */
+export const HUBSPOT_PATHS = {
+  authorize: '/oauth/authorize',
+  token: '/oauth/v1/token',
+  accessTokenInfo: (token: string) => `/oauth/v1/access-tokens/${encodeURIComponent(token)}`,
+} as const;
+
+/** Batch endpoints take at most 100 inputs. https://developers.hubspot.com/docs/api/crm/contacts */
+export const HUBSPOT_BATCH_MAX = 100;
+/** List endpoints return at most 100 objects a page. */
+export const HUBSPOT_PAGE_MAX = 100;
+/** Public apps: 100 requests per 10 s per installed account. https://developers.hubspot.com/docs/api/usage-details */
+export const HUBSPOT_RATE_LIMIT = { requests: 100, intervalMs: 10_000 } as const;

@@ -1,0 +1,60 @@
+/**
+ * Contact reads and writes. Writes are split into batches of HUBSPOT_BATCH_MAX; a 207 or a
+ * rejected batch marks its records failed with HubSpot's reason (good records stay written),
+ * while rate limits and server errors are thrown for the job layer to retry.
+ */
+import type { ContactFieldValues } from '../../src/domain/fields.ts';
+import type { BatchWriteResult, CrmContact, CrmSession, RecordError } from '../connector.ts';
+import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
+import { sessionClient } from './client.ts';
+import { classifyHubSpotError } from './errors.ts';
+import { CONTACT_READ_PROPERTIES, fromHubSpotContact, toHubSpotProperties } from './mappers.ts';
+
+export async function* listContacts(session: CrmSession, options: { pageSize?: number } = {}): AsyncIterable<CrmContact[]> {
+  const client = sessionClient(session);
+  const limit = Math.min(options.pageSize ?? HUBSPOT_PAGE_MAX, HUBSPOT_PAGE_MAX);
+  let after: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.crm.contacts.basicApi.getPage(limit, after, [...CONTACT_READ_PROPERTIES]);
+    } catch (err) {
+      throw classifyHubSpotError(err, 'HubSpot contact list');
+    }
+    yield page.results.map((r) => fromHubSpotContact({ id: r.id, properties: r.properties }));
+    after = page.paging?.next?.after;
+  } while (after);
+}
+
+export async function updateContacts(
+  session: CrmSession,
+  updates: readonly { id: string; values: ContactFieldValues }[],
+): Promise<BatchWriteResult> {
+  const client = sessionClient(session);
+  const failed: RecordError[] = [];
+  let written = 0;
+  let calls = 0;
+  for (let i = 0; i < updates.length; i += HUBSPOT_BATCH_MAX) {
+    const chunk = updates.slice(i, i + HUBSPOT_BATCH_MAX);
+    const inputs = chunk.map((u) => ({ id: u.id, properties: toHubSpotProperties(u.values) }));
+    calls++;
+    let res;
+    try {
+      res = await client.crm.contacts.batchApi.update({ inputs });
+    } catch (err) {
+      const e = classifyHubSpotError(err, 'HubSpot contact batch update');
+      if (e.code !== 'INVALID') throw e;
+      for (const u of chunk) failed.push({ recordId: u.id, message: e.message });
+      continue;
+    }
+    const bad = new Set<string>();
+    for (const e of (res as { errors?: { message: string; context?: { ids?: string[] } }[] }).errors ?? []) {
+      for (const id of e.context?.ids ?? []) {
+        bad.add(id);
+        failed.push({ recordId: id, message: e.message.slice(0, 300) });
+      }
+    }
+    written += chunk.filter((u) => !bad.has(u.id)).length;
+  }
+  return { written, failed, calls };
+}

@@ -1,0 +1,51 @@
+// HubSpot's per-account burst limit ("TEN_SECONDLY_ROLLING") as a rolling window: at most `max`
+// requests in any `intervalMs` span, measured with the sandbox clock so tests can move time.
+//
+// Decision: a rejected (429) request does NOT count toward the window. HubSpot documents no
+// penalty for rejected calls, and counting them would let a retry loop keep an account locked
+// forever; not counting them means a client that waits out the window always recovers, and the
+// number of 429s a benchmark sees is exactly the number of requests the client sent over budget.
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  max: number;
+  remaining: number;
+  intervalMs: number;
+  /** ms until the oldest counted request leaves the window (0 when allowed). */
+  retryAfterMs: number;
+}
+
+export class RollingWindowLimiter {
+  // Timestamps of the accepted requests still inside the window, oldest first.
+  private accepted: number[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  take(): RateLimitDecision {
+    const t = this.now();
+    // A request made exactly intervalMs ago has left the window.
+    while (this.accepted.length > 0 && this.accepted[0]! <= t - this.intervalMs) this.accepted.shift();
+    const base = { max: this.max, intervalMs: this.intervalMs };
+    if (this.accepted.length >= this.max) {
+      return { ...base, allowed: false, remaining: 0, retryAfterMs: this.accepted[0]! + this.intervalMs - t };
+    }
+    this.accepted.push(t);
+    return { ...base, allowed: true, remaining: this.max - this.accepted.length, retryAfterMs: 0 };
+  }
+
+  reset(): void {
+    this.accepted = [];
+  }
+}
+
+export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
+  return {
+    'X-HubSpot-RateLimit-Max': String(d.max),
+    'X-HubSpot-RateLimit-Remaining': String(d.remaining),
+    'X-HubSpot-RateLimit-Interval-Milliseconds': String(d.intervalMs),
+  };
+}

@@ -1,0 +1,96 @@
+// The express app (app host and API host paths on one port) and its HTTP listener.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { crmAuth } from './crm-auth.ts';
+import { contactsRouter } from './crm-routes.ts';
+import { SandboxHttpError, apiErrorBody } from './errors.ts';
+import { oauthRouter } from './oauth-routes.ts';
+import { propertiesRouter } from './properties-routes.ts';
+import { recorder } from './recorder.ts';
+import type { SandboxState } from './state.ts';
+
+interface BodyParserError {
+  type?: string;
+  message?: string;
+}
+
+function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(err);
+  if (err instanceof SandboxHttpError) {
+    res.status(err.httpStatus).set(err.headers);
+    if (err.contentType === 'html') res.type('html').send(String(err.body));
+    else res.json(err.body);
+    return;
+  }
+  const parserError = err as BodyParserError;
+  if (parserError.type === 'entity.parse.failed') {
+    // HubSpot's wording for bodies it cannot parse.
+    res.status(400).json(apiErrorBody('VALIDATION_ERROR', `Invalid input JSON: ${parserError.message ?? 'malformed body'}`));
+    return;
+  }
+  if (parserError.type === 'entity.too.large') {
+    res.status(413).json(apiErrorBody('VALIDATION_ERROR', 'Request body too large'));
+    return;
+  }
+  // Anything else is a bug in the sandbox: answer like HubSpot's 500 and say so on stderr.
+  console.error('[hubspot-sandbox] unexpected error', err);
+  res.status(500).json(apiErrorBody('INTERNAL_ERROR', 'internal error'));
+}
+
+export function buildApp(state: SandboxState): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(recorder(state));
+  app.use(oauthRouter(state));
+  // Authentication (and the burst limit) come before body parsing, as on HubSpot: a bad token
+  // is a 401 whatever the body holds.
+  app.use('/crm', crmAuth(state), express.json({ limit: '5mb' }));
+  app.use(contactsRouter(state));
+  app.use(propertiesRouter(state));
+  app.use((req: Request, res: Response) => {
+    res.status(404).json(apiErrorBody('OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+export class SandboxServer {
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+
+  constructor(private readonly app: express.Express) {}
+
+  get url(): string {
+    if (!this.baseUrl) throw new Error('HubSpot sandbox is not started: call start() first');
+    return this.baseUrl;
+  }
+
+  async start(port = 0): Promise<string> {
+    if (this.baseUrl) return this.baseUrl;
+    const server = createServer(this.app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    await new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      // Keep-alive sockets (the SDK and fetch reuse connections) would hold close() open.
+      server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The `sway` command: serve (HTTP + workers), worker (workers only), demo (everything against
+ * the local HubSpot sandbox). Errors that a user can fix end the process with one line.
+ */
+import { Command } from 'commander';
+import { loadConfigOrExit, processEnv } from './config.ts';
+import { RedisUnavailableError } from './jobs/queues.ts';
+import { startRuntime, type Runtime } from './runtime.ts';
+import { StoreUnavailableError } from './store/db.ts';
+
+function fail(err: unknown): never {
+  const known = err instanceof RedisUnavailableError || err instanceof StoreUnavailableError;
+  process.stderr.write(`sway: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+}
+
+/** SIGTERM/SIGINT: stop accepting work, let active jobs finish, then exit. */
+function closeOnSignal(rt: Runtime): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    rt.logger.info({ signal }, 'shutting down gracefully');
+    rt.close().then(
+      () => process.exit(0),
+      (err) => fail(err),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+const program = new Command('sway').description('Sway: stage-aware social influence inside your CRM');
+
+program
+  .command('serve')
+  .description('run the HTTP server (install flow, ingest API); with the embedded store it also runs the workers')
+  .option('--no-workers', 'do not run workers in this process (needs DATABASE_URL: PGlite is single-process)')
+  .action(async (opts: { workers: boolean }) => {
+    const config = loadConfigOrExit();
+    const workers = opts.workers || config.store.kind === 'pglite';
+    const rt = await startRuntime(config, { server: true, workers }).catch(fail);
+    rt.logger.info({ url: rt.url, publicUrl: config.publicUrl, store: config.store.kind, workers }, 'sway is serving');
+    closeOnSignal(rt);
+  });
+
+program
+  .command('worker')
+  .description('run job workers only (scale out with PostgreSQL; the embedded store allows one process)')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    if (config.store.kind === 'pglite') {
+      process.stderr.write('sway: `sway worker` needs DATABASE_URL (the embedded store is single-process; `sway serve` runs workers itself)\n');
+      process.exit(2);
+    }
+    const rt = await startRuntime(config, { workers: true }).catch(fail);
+    rt.logger.info('sway workers started');
+    closeOnSignal(rt);
+  });
+
+program
+  .command('demo')
+  .description('start the HubSpot sandbox, install Sway into it, seed data, run provision → ingest → score → push')
+  .option('--json', 'print one JSON object with the figures as the last line')
+  .option('--serve', 'keep the sandbox and Sway running after the demo')
+  .option('--contacts <n>', 'contacts to seed in the sandbox', (v) => Number.parseInt(v, 10), 500)
+  .action(async (opts: { json?: boolean; serve?: boolean; contacts: number }) => {
+    const { runDemo } = await import('./demo/run-demo.ts');
+    const code = await runDemo(processEnv(), opts).catch(fail);
+    if (!opts.serve) process.exit(code);
+  });
+
+await program.parseAsync(process.argv);

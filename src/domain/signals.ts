@@ -1,0 +1,204 @@
+/**
+ * Schemas for `POST /api/v1/signals`: people and the interactions between them, as sent by a
+ * customer's social listening tool or our own importers.
+ *
+ * Parsing normalises identities (emails, handles; see identity.ts), fills in default provider
+ * score scales and rewrites `occurredAt` as UTC ISO 8601 (`toISOString()`), so everything
+ * downstream sees one canonical form. It stays a string so the parsed types still describe
+ * JSON (job payloads, fixtures) and equal what a caller may send. Objects are strict: an unknown key
+ * is almost always a misspelt optional field, and silently dropping it would lose data.
+ *
+ * What is NOT checked here: whether `from`/`to` name people that exist. People may have been
+ * sent in an earlier batch, so the route checks `collectPersonRefs(batch)` against the store.
+ */
+import { z } from 'zod';
+import { NETWORKS, normalizeHandle } from './identity.ts';
+
+export { NETWORKS, type Network } from './identity.ts';
+
+export const INTERACTION_KINDS = ['mention', 'reply', 'share', 'like', 'review', 'referral', 'follow'] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+/** Most people plus interactions in one request; larger imports are split by the caller. */
+export const MAX_SIGNALS_PER_BATCH = 5_000;
+/** How far in the future `occurredAt` may be: absorbs callers' clock skew and time-zone bugs. */
+export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+
+const Id = z.string().min(1).max(200);
+const Topics = z.array(z.string().min(1).max(100)).max(50);
+
+// Same rule as normalizeEmail (trim, lower-case, then the zod email check).
+const Email = z.string().trim().toLowerCase().pipe(z.email({ error: 'Invalid email address' }));
+
+const Handle = z
+  .strictObject({ network: z.enum(NETWORKS), handle: z.string().min(1).max(100) })
+  .transform((input, ctx) => {
+    const normalized = normalizeHandle(input.network, input.handle);
+    if (normalized.handle === '') {
+      ctx.issues.push({ code: 'custom', message: 'Handle is empty after removing "@"', input, path: ['handle'] });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
+const ScoreScale = z
+  .strictObject({ min: z.number(), max: z.number() })
+  .refine((s) => s.min < s.max, { message: 'scale.min must be less than scale.max', path: ['max'] });
+
+const ProviderScore = z
+  .strictObject({
+    provider: z.string().min(1).max(50),
+    score: z.number(),
+    /** The provider's own range; Klout-style 0..100 when omitted. */
+    scale: ScoreScale.default({ min: 0, max: 100 }),
+  })
+  // A broken scale is reported on its own; judging the score against it would only add noise.
+  .refine((p) => p.scale.min >= p.scale.max || (p.score >= p.scale.min && p.score <= p.scale.max), {
+    message: 'score must lie within scale (default 0..100)',
+    path: ['score'],
+  });
+
+/** One person, identified by the caller's own stable id. */
+export const PersonSchema = z.strictObject({
+  id: Id,
+  name: z.string().max(200).optional(),
+  emails: z.array(Email).max(20).optional(),
+  handles: z.array(Handle).max(20).optional(),
+  audienceSize: z.int().min(0).optional(),
+  providerScores: z.array(ProviderScore).max(20).optional(),
+  topics: Topics.optional(),
+});
+
+/** Options for {@link createSignalsBatchSchema}. */
+export interface SignalsSchemaOptions {
+  /** The clock used for the "not in the future" rule; read at parse time. Default: system clock. */
+  now?: () => Date;
+}
+
+function interactionSchema(now: () => Date) {
+  return z
+    .strictObject({
+      externalId: Id,
+      from: Id,
+      to: Id,
+      kind: z.enum(INTERACTION_KINDS),
+      topics: Topics.optional(),
+      sentiment: z.number().min(-1).max(1).optional(),
+      occurredAt: z.iso
+        // abort: one clear issue per bad value, not a cascade from the checks after it.
+        .datetime({ offset: true, abort: true, error: 'Expected an ISO 8601 date-time with seconds and a time zone, e.g. 2025-05-30T09:00:00Z' })
+        .refine((s) => Number.isFinite(Date.parse(s)), { message: 'Not a valid date', abort: true })
+        .refine((s) => Date.parse(s) <= now().getTime() + MAX_FUTURE_SKEW_MS, 'More than 1 day in the future')
+        // One canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
+        .transform((s) => new Date(s).toISOString()),
+    })
+    .refine((i) => i.from !== i.to, { message: 'An interaction needs two different people', path: ['to'] });
+}
+
+/** Rejects oversized batches before any item is parsed, so a huge body costs little CPU. */
+const BatchSize = z.unknown().superRefine((value, ctx) => {
+  if (typeof value !== 'object' || value === null) return; // the object schema reports it
+  const { people, interactions } = value as Record<string, unknown>;
+  const total = (Array.isArray(people) ? people.length : 0) + (Array.isArray(interactions) ? interactions.length : 0);
+  if (total > MAX_SIGNALS_PER_BATCH) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `At most ${MAX_SIGNALS_PER_BATCH} people and interactions in total per batch (got ${total}); split the batch`,
+    });
+  }
+});
+
+/**
+ * Builds the batch schema. Tests pass a fixed clock; the app uses {@link SignalsBatchSchema}.
+ *
+ * Batch-level rules (reported together with per-item issues, not only once those are fixed):
+ * at least one item; no person id twice (issue at the repeat, `people.N.id`); no interaction
+ * externalId twice (`interactions.N.externalId`).
+ */
+export function createSignalsBatchSchema(options: SignalsSchemaOptions = {}) {
+  return BatchSize.pipe(batchObjectSchema(options.now ?? (() => new Date())));
+}
+
+function batchObjectSchema(now: () => Date) {
+  return z
+    .strictObject({
+      people: z.array(PersonSchema).optional(),
+      interactions: z.array(interactionSchema(now)).optional(),
+    })
+    .superRefine(checkBatch, {
+      // Run even when items have issues: parts of the value may be unparsed, so checkBatch is defensive.
+      when: (payload) =>
+        typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+    });
+}
+
+function checkBatch(value: { people?: unknown; interactions?: unknown }, ctx: z.RefinementCtx): void {
+  const people = Array.isArray(value.people) ? value.people : [];
+  const interactions = Array.isArray(value.interactions) ? value.interactions : [];
+  // A present but malformed list already has its own issue; only call a well-formed batch empty.
+  const wellFormed = [value.people, value.interactions].every((v) => v === undefined || Array.isArray(v));
+  if (wellFormed && people.length + interactions.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'A batch needs at least one person or interaction', path: [] });
+  }
+  reportDuplicates(ctx, people, 'people', 'id');
+  reportDuplicates(ctx, interactions, 'interactions', 'externalId');
+}
+
+function reportDuplicates(ctx: z.RefinementCtx, items: unknown[], list: string, key: string): void {
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, index) => {
+    const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[key] : undefined;
+    if (typeof id !== 'string') return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else ctx.addIssue({ code: 'custom', message: `Duplicate ${key} (first at ${list}.${first})`, path: [list, index, key] });
+  });
+}
+
+/** The schema for request bodies, on the system clock. */
+export const SignalsBatchSchema = createSignalsBatchSchema();
+
+/** A parsed, normalised batch (what the route hands to the store). */
+export type SignalsBatch = z.output<typeof SignalsBatchSchema>;
+/** A parsed person: emails and handles normalised, every provider score has a scale. */
+export type PersonInput = z.output<typeof PersonSchema>;
+/** A parsed interaction: `occurredAt` is UTC ISO 8601, at most 1 day in the future. */
+export type InteractionInput = z.output<ReturnType<typeof interactionSchema>>;
+/** What a caller may send before parsing (e.g. provider score scales may be omitted). */
+export type SignalsBatchRequest = z.input<ReturnType<typeof batchObjectSchema>>;
+
+/** One validation problem, as the API reports it. */
+export interface FormattedIssue {
+  /** Dotted path into the request body, e.g. `interactions.3.occurredAt`; '' for the body itself. */
+  path: string;
+  message: string;
+}
+
+/**
+ * Flattens a ZodError for the `{ error: { issues } }` response body. An unknown key becomes one
+ * issue at that key's own path (zod reports it on the enclosing object), so callers can point
+ * at the exact field.
+ */
+export function formatIssues(error: z.ZodError): FormattedIssue[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'Unknown field' }));
+    }
+    return [{ path: path.join('.'), message: issue.message }];
+  });
+}
+
+/**
+ * Person ids that interactions in the batch refer to but the batch does not define; the route
+ * checks these exist in the store (they may come from an earlier batch).
+ */
+export function collectPersonRefs(batch: Pick<SignalsBatch, 'people' | 'interactions'>): Set<string> {
+  const defined = new Set((batch.people ?? []).map((p) => p.id));
+  const refs = new Set<string>();
+  for (const i of batch.interactions ?? []) {
+    if (!defined.has(i.from)) refs.add(i.from);
+    if (!defined.has(i.to)) refs.add(i.to);
+  }
+  return refs;
+}

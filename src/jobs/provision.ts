@@ -1,0 +1,17 @@
+/** provision: create Sway's field group and fields in the CRM, then pull its contacts. */
+import { connectors, type CrmId } from '../../connectors/index.ts';
+import { getInstallation } from '../store/installations.ts';
+import { sessionFor } from '../sync/access.ts';
+import type { JobContext } from './context.ts';
+import { enqueue } from './queues.ts';
+import { recordRun } from './run.ts';
+
+export async function provisionJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
+  await recordRun(ctx, 'provision', installationId, jobId, async () => {
+    const inst = await getInstallation(ctx.db, installationId);
+    const session = await sessionFor(ctx.access, installationId);
+    const result = await connectors[inst!.crm as CrmId].provision(session);
+    return { counts: { created: result.created.length, existing: result.existing.length, groupCreated: result.groupCreated ? 1 : 0 } };
+  });
+  await enqueue(ctx.queues, 'pull', installationId, jobId);
+}

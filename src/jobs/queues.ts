@@ -1,0 +1,84 @@
+/**
+ * BullMQ queues: one per job kind so each can be scaled and rate-limited on its own.
+ * Jobs carry an installation id and nothing else (never a token or a payload); job ids are
+ * derived from what triggered them, so enqueueing the same trigger twice is a no-op.
+ */
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MAX_ATTEMPTS } from '../sync/retry.ts';
+
+export const JOB_KINDS = ['provision', 'pull', 'score', 'push'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface JobData {
+  installationId: string;
+}
+
+export type Queues = Record<JobKind, Queue<JobData>>;
+
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/** BullMQ workers need maxRetriesPerRequest: null (blocking commands must not time out). */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, enableOfflineQueue: true });
+}
+
+/** Fails fast, with the fix in the message, when Redis is not there. */
+export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    const where = url.replace(/\/\/[^@/]*@/, '//***@');
+    throw new RedisUnavailableError(
+      `Redis is not reachable at ${where} (${(err as Error).message || 'connection failed'}): start one with ` +
+        '`redis-server --daemonize yes --port 6379` or set REDIS_URL',
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const make = (kind: JobKind) =>
+    new Queue<JobData>(kind, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: MAX_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { count: 1000, age: 24 * 3600 },
+        removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+      },
+    });
+  return Object.fromEntries(JOB_KINDS.map((k) => [k, make(k)])) as Queues;
+}
+
+/** BullMQ job ids may not contain ':'; keep ids readable and deterministic. */
+export function jobId(kind: JobKind, installationId: string, trigger: string): string {
+  return `${kind}-${installationId}-${trigger}`.replace(/:/g, '_');
+}
+
+export async function enqueue(queues: Queues, kind: JobKind, installationId: string, trigger: string): Promise<string> {
+  const id = jobId(kind, installationId, trigger);
+  await queues[kind].add(kind, { installationId }, { jobId: id });
+  return id;
+}
+
+/** Jobs not yet finished across all queues (the demo waits for zero). */
+export async function pendingJobs(queues: Queues): Promise<number> {
+  let n = 0;
+  for (const q of Object.values(queues)) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    n += Object.values(c).reduce((a, b) => a + b, 0);
+  }
+  return n;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+}

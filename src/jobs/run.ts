@@ -1,0 +1,29 @@
+/** Wraps a job handler so each attempt is recorded in run history with its counts or error. */
+import { finishRun, startRun, type RunKind } from '../store/runs.ts';
+import type { JobContext } from './context.ts';
+
+export interface RunOutcome {
+  counts: Record<string, number>;
+  errors?: { recordId?: string; message: string }[];
+}
+
+export async function recordRun(
+  ctx: JobContext,
+  kind: RunKind,
+  installationId: string,
+  jobId: string | undefined,
+  body: () => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  const runId = await startRun(ctx.db, installationId, kind, jobId);
+  try {
+    const outcome = await body();
+    await finishRun(ctx.db, runId, { status: 'succeeded', ...outcome });
+    ctx.logger.info({ kind, installationId, jobId, counts: outcome.counts }, `${kind} run succeeded`);
+    return outcome;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await finishRun(ctx.db, runId, { status: 'failed', errors: [{ message }] });
+    ctx.logger.warn({ kind, installationId, jobId, error: message }, `${kind} run failed`);
+    throw err;
+  }
+}

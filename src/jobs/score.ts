@@ -1,0 +1,78 @@
+/**
+ * score: computes each person's metrics (influence score and the catalogue's conversation
+ * fields) from the store, links people to CRM records by normalised email, then pushes.
+ * Whole-installation and idempotent: running it twice gives the same rows.
+ */
+import type { InteractionKind } from '../domain/signals.ts';
+import { influenceScore, isAdvocate, meanSentiment, topTopics, type PersonAggregate } from '../influence/score.ts';
+import { relinkByEmail } from '../store/crm-records.ts';
+import { interactionsForScoring, peopleForScoring, saveMetrics } from '../store/people.ts';
+import type { PersonMetrics } from '../store/schema.ts';
+import type { JobContext } from './context.ts';
+import { enqueue } from './queues.ts';
+import { recordRun } from './run.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export async function scoreJob(ctx: JobContext, installationId: string, jobId: string, now = new Date()): Promise<void> {
+  await recordRun(ctx, 'score', installationId, jobId, async () => {
+    const [persons, edges] = await Promise.all([peopleForScoring(ctx.db, installationId), interactionsForScoring(ctx.db, installationId)]);
+    const metrics = computeMetrics(persons, edges, now);
+    await saveMetrics(ctx.db, installationId, metrics);
+    const linked = await relinkByEmail(ctx.db, installationId);
+    return { counts: { people: persons.length, interactions: edges.length, linked } };
+  });
+  await enqueue(ctx.queues, 'push', installationId, jobId);
+}
+
+interface PersonRow {
+  id: number;
+  audienceSize: number | null;
+  topics: string[];
+  providerScores: { score: number; min: number; max: number }[];
+}
+interface EdgeRow {
+  from: number;
+  to: number;
+  kind: string;
+  topics: string[];
+  sentiment: number | null;
+  occurredAt: Date;
+}
+
+/** Pure: per-person metrics from people and their interactions (exported for tests). */
+export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date): Map<number, PersonMetrics> {
+  const acc = new Map<number, { inbound: PersonAggregate['inbound']; authored: (number | null)[]; topics: string[][]; recent: number; last: number }>();
+  const get = (id: number) => {
+    let a = acc.get(id);
+    if (!a) acc.set(id, (a = { inbound: [], authored: [], topics: [], recent: 0, last: 0 }));
+    return a;
+  };
+  const since = now.getTime() - 30 * DAY_MS;
+  for (const e of edges) {
+    const t = e.occurredAt.getTime();
+    const to = get(e.to);
+    to.inbound.push({ kind: e.kind as InteractionKind, occurredAt: e.occurredAt, sentiment: e.sentiment });
+    const from = get(e.from);
+    from.authored.push(e.sentiment);
+    for (const a of e.from === e.to ? [from] : [from, to]) {
+      a.topics.push(e.topics);
+      if (t >= since) a.recent++;
+      if (t > a.last) a.last = t;
+    }
+  }
+  const out = new Map<number, PersonMetrics>();
+  for (const p of persons) {
+    const a = get(p.id);
+    const sentiment = meanSentiment(a.authored);
+    out.set(p.id, {
+      influenceScore: influenceScore({ audienceSize: p.audienceSize, providerScores: p.providerScores, inbound: a.inbound }, now),
+      topTopics: topTopics([p.topics, ...a.topics]),
+      brandSentiment: sentiment,
+      conversations30d: a.recent,
+      lastConversationAt: a.last ? new Date(a.last).toISOString() : null,
+      advocate: isAdvocate(a.authored.length, sentiment),
+    });
+  }
+  return out;
+}

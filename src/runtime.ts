@@ -1,0 +1,65 @@
+/**
+ * Assembles a running Sway from configuration: store (migrated), Redis check, queues, and
+ * optionally the HTTP server and the workers. `sway serve`, `sway worker`, the demo and the
+ * integration tests all start Sway through here, so they run the same wiring.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { accessDepsFrom, type JobContext } from './jobs/context.ts';
+import { assertRedisReachable, closeQueues, createQueues, redisConnection, type Queues } from './jobs/queues.ts';
+import { startWorkers, type Workers } from './jobs/workers.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createApp } from './server/app.ts';
+import { openStore, type Store } from './store/db.ts';
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  queues: Queues;
+  logger: Logger;
+  jobs: JobContext;
+  /** Base URL of the HTTP server, when started. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(
+  config: Config,
+  options: { server?: boolean; workers?: boolean; logger?: Logger; listenPort?: number } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  await assertRedisReachable(config.redis.url);
+  const store = await openStore(config);
+  const connection = redisConnection(config.redis.url);
+  const queues = createQueues(connection, config.redis.prefix);
+  const jobs: JobContext = { db: store.db, queues, logger, access: accessDepsFrom(config, store.db) };
+  let workers: Workers | undefined;
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.workers) workers = startWorkers(jobs, connection, config.redis.prefix);
+  if (options.server) {
+    const app = createApp({ config, db: store.db, queues, logger });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(options.listenPort ?? config.port, '0.0.0.0', () => resolve(s));
+      s.on('error', reject);
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  return {
+    config,
+    store,
+    queues,
+    logger,
+    jobs,
+    url,
+    async close() {
+      // Order matters: stop taking requests, let active jobs finish, then drop connections.
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      if (workers) await workers.close();
+      await closeQueues(queues);
+      connection.disconnect();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** The express app: install flow, ingest API, health. */
+import express from 'express';
+import type { AppContext } from './context.ts';
+import { errorHandler, sendError } from './http-errors.ts';
+import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
+import { signalsRoutes } from './signals.ts';
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(hubspotOAuthRoutes(ctx));
+  app.use(signalsRoutes(ctx));
+  app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+/**
+ * POST /api/v1/signals: people and interactions for the caller's installation. The batch is
+ * validated whole (zod, then references and ownership against the store) and stored whole or
+ * not at all; then a score job is enqueued. 202: the scores follow asynchronously.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import { formatIssues, MAX_SIGNALS_PER_BATCH, SignalsBatchSchema } from '../domain/signals.ts';
+import { enqueue } from '../jobs/queues.ts';
+import { IngestRejected, storeSignals } from '../store/signals.ts';
+import { apiKeyAuth } from './api-key-auth.ts';
+import type { AppContext } from './context.ts';
+import { HttpError } from './http-errors.ts';
+
+export const MAX_BODY = '5mb';
+
+export function signalsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.post('/api/v1/signals', express.json({ limit: MAX_BODY, strict: false }), apiKeyAuth(ctx.db), async (req, res) => {
+    const installationId = res.locals.installationId as string;
+    const items = countItems(req.body);
+    if (items > MAX_SIGNALS_PER_BATCH) {
+      throw new HttpError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_SIGNALS_PER_BATCH} items (people + interactions); this one has ${items}`);
+    }
+    const parsed = SignalsBatchSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issues = formatIssues(parsed.error);
+      throw new HttpError(400, 'INVALID_SIGNALS', `the batch was rejected: ${issues.length} problem(s); nothing was stored`, issues);
+    }
+    let result;
+    try {
+      result = await storeSignals(ctx.db, installationId, parsed.data);
+    } catch (err) {
+      if (err instanceof IngestRejected) {
+        throw new HttpError(400, 'INVALID_SIGNALS', `the batch was rejected: ${err.issues.length} problem(s); nothing was stored`, err.issues);
+      }
+      throw err;
+    }
+    const scoreJobId = await enqueue(ctx.queues, 'score', installationId, `ingest-${randomUUID()}`);
+    res.status(202).json({ ...result, scoreJobId });
+  });
+  return router;
+}
+
+/** Items in a body that may not be valid yet: the size check comes before validation. */
+function countItems(body: unknown): number {
+  if (!body || typeof body !== 'object') return 0;
+  const b = body as { people?: unknown; interactions?: unknown };
+  return (Array.isArray(b.people) ? b.people.length : 0) + (Array.isArray(b.interactions) ? b.interactions.length : 0);
+}

@@ -1,0 +1,75 @@
+/**
+ * Installations and their tokens. Tokens are sealed with the installation id as associated
+ * data (secret-box.ts) and only ever unsealed in memory by src/sync/access.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { AccountInfo, CrmId, TokenSet } from '../../connectors/connector.ts';
+import type { Db } from './db.ts';
+import { installations } from './schema.ts';
+import { decryptSecret, encryptSecret } from './secret-box.ts';
+
+export type Installation = typeof installations.$inferSelect;
+
+/** Creates the installation for a CRM account, or updates it on reinstall (same id kept). */
+export async function saveInstallation(
+  db: Db,
+  key: Buffer,
+  crm: CrmId,
+  account: AccountInfo,
+  tokens: TokenSet,
+): Promise<{ installation: Installation; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: installations.id })
+      .from(installations)
+      .where(and(eq(installations.crm, crm), eq(installations.accountId, account.accountId)))
+      .for('update');
+    const id = existing?.id ?? randomUUID();
+    const values = {
+      accountDomain: account.accountDomain,
+      scopes: account.scopes,
+      accessTokenSealed: encryptSecret(key, tokens.accessToken, id),
+      refreshTokenSealed: encryptSecret(key, tokens.refreshToken, id),
+      accessExpiresAt: tokens.expiresAt,
+      status: 'active',
+      updatedAt: new Date(),
+    };
+    const [row] = existing
+      ? await tx.update(installations).set(values).where(eq(installations.id, id)).returning()
+      : await tx.insert(installations).values({ id, crm, accountId: account.accountId, ...values }).returning();
+    return { installation: row!, created: !existing };
+  });
+}
+
+export async function getInstallation(db: Db, id: string): Promise<Installation | null> {
+  const [row] = await db.select().from(installations).where(eq(installations.id, id));
+  return row ?? null;
+}
+
+export function unsealTokens(key: Buffer, inst: Installation): { accessToken: string; refreshToken: string } {
+  return {
+    accessToken: decryptSecret(key, inst.accessTokenSealed, inst.id),
+    refreshToken: decryptSecret(key, inst.refreshTokenSealed, inst.id),
+  };
+}
+
+export async function saveTokens(db: Db, key: Buffer, id: string, tokens: TokenSet): Promise<void> {
+  await db
+    .update(installations)
+    .set({
+      accessTokenSealed: encryptSecret(key, tokens.accessToken, id),
+      refreshTokenSealed: encryptSecret(key, tokens.refreshToken, id),
+      accessExpiresAt: tokens.expiresAt,
+      updatedAt: new Date(),
+    })
+    .where(eq(installations.id, id));
+}
+
+export async function markDisconnected(db: Db, id: string): Promise<void> {
+  await db.update(installations).set({ status: 'disconnected', updatedAt: new Date() }).where(eq(installations.id, id));
+}
+
+export async function countInstallations(db: Db): Promise<number> {
+  return (await db.select({ id: installations.id }).from(installations)).length;
+}
