@@ -97,7 +97,8 @@ export const FIELD_CATALOGUE: readonly FieldDef[] = [
   field('influenceScore', 'influence_score', {
     label: 'Sway Influence Score',
     description:
-      'Overall social influence, 0-100, from reach, recent engagement and provider scores. One input to matching, not a ranking on its own.',
+      'Overall social influence, 0-100, from reach, recent engagement and provider scores. ' +
+      'One input to matching, not a ranking on its own.',
     type: 'number',
     number: { precision: 3, scale: 0 },
   }),

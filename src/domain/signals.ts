@@ -4,9 +4,9 @@
  *
  * Parsing normalises identities (emails, handles; see identity.ts), fills in default provider
  * score scales and rewrites `occurredAt` as UTC ISO 8601 (`toISOString()`), so everything
- * downstream sees one canonical form. It stays a string so the parsed types still describe
- * JSON (job payloads, fixtures) and equal what a caller may send. Objects are strict: an unknown key
- * is almost always a misspelt optional field, and silently dropping it would lose data.
+ * downstream sees one canonical form. `occurredAt` stays a string so parsed batches are still
+ * plain JSON (fixtures, logs). Objects are strict: an unknown key is almost always a misspelt
+ * optional field, and silently dropping it would lose data.
  *
  * What is NOT checked here: whether `from`/`to` name people that exist. People may have been
  * sent in an earlier batch, so the route checks `collectPersonRefs(batch)` against the store.
@@ -75,6 +75,8 @@ export interface SignalsSchemaOptions {
   now?: () => Date;
 }
 
+const DATETIME_MESSAGE = 'Expected an ISO 8601 date-time with seconds and a time zone, e.g. 2025-05-30T09:00:00Z';
+
 function interactionSchema(now: () => Date) {
   return z
     .strictObject({
@@ -86,7 +88,7 @@ function interactionSchema(now: () => Date) {
       sentiment: z.number().min(-1).max(1).optional(),
       occurredAt: z.iso
         // abort: one clear issue per bad value, not a cascade from the checks after it.
-        .datetime({ offset: true, abort: true, error: 'Expected an ISO 8601 date-time with seconds and a time zone, e.g. 2025-05-30T09:00:00Z' })
+        .datetime({ offset: true, abort: true, error: DATETIME_MESSAGE })
         .refine((s) => Number.isFinite(Date.parse(s)), { message: 'Not a valid date', abort: true })
         .refine((s) => Date.parse(s) <= now().getTime() + MAX_FUTURE_SKEW_MS, 'More than 1 day in the future')
         // One canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
@@ -103,7 +105,7 @@ const BatchSize = z.unknown().superRefine((value, ctx) => {
   if (total > MAX_SIGNALS_PER_BATCH) {
     ctx.addIssue({
       code: 'custom',
-      message: `At most ${MAX_SIGNALS_PER_BATCH} people and interactions in total per batch (got ${total}); split the batch`,
+      message: `At most ${MAX_SIGNALS_PER_BATCH} people and interactions in total per batch (got ${total}); split it`,
     });
   }
 });
@@ -151,7 +153,9 @@ function reportDuplicates(ctx: z.RefinementCtx, items: unknown[], list: string, 
     if (typeof id !== 'string') return;
     const first = firstIndex.get(id);
     if (first === undefined) firstIndex.set(id, index);
-    else ctx.addIssue({ code: 'custom', message: `Duplicate ${key} (first at ${list}.${first})`, path: [list, index, key] });
+    else {
+      ctx.addIssue({ code: 'custom', message: `Duplicate ${key} (first at ${list}.${first})`, path: [list, index, key] });
+    }
   });
 }
 

@@ -197,3 +197,13 @@ describe('collectPersonRefs', () => {
     expect(collectPersonRefs({ people: [person({ id: 'p1' }), person({ id: 'p2' })], interactions: [] })).toEqual(new Set());
   });
 });
+
+describe('identity rules are shared with the API', () => {
+  it('normalises emails in a batch exactly as normalizeEmail does', async () => {
+    const { normalizeEmail } = await import('../../src/domain/identity.ts');
+    for (const raw of [' A.B+c@Example.org', 'x@y.io', 'bad@', 'a b@c.de', 'Dana@Example.COM ']) {
+      const parsed = schema.safeParse({ people: [person({ emails: [raw] })] });
+      expect(parsed.success ? parsed.data.people?.[0]?.emails?.[0] : null).toBe(normalizeEmail(raw));
+    }
+  });
+});

@@ -161,11 +161,13 @@ export function contactsRouter(state: SandboxState): Router {
     const missing: string[] = [];
     inputs.forEach((input, index) => {
       const contact = findBy(state, ids[index]!, (input as Json).idProperty);
-      if (!contact) return void missing.push(ids[index]!);
-      const values = valid[index]!;
-      state.applyValues(contact, values);
-      const json = state.contactJson(contact, []);
-      results.push({ ...json, properties: values });
+      if (!contact) {
+        missing.push(ids[index]!);
+        return;
+      }
+      state.applyValues(contact, valid[index]!);
+      // HubSpot echoes the properties that were sent, not the whole record.
+      results.push({ ...state.contactJson(contact, []), properties: valid[index]! });
     });
     batchResponse(res, state, 200, startedAt, results, missing);
   });
