@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const good = { SWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 'secret' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('has documented defaults: embedded store, local Redis, HubSpot hosts', () => {
+    const c = loadConfig(good);
+    expect(c.store).toEqual({ kind: 'pglite', dir: './.data/pglite', schema: 'public' });
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.hubspot.apiBaseUrl).toBe('https://api.hubapi.com');
+    expect(c.hubspot.appBaseUrl).toBe('https://app.hubspot.com');
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ...good, DATABASE_URL: 'postgres://u@h/db' }).store.kind).toBe('pg');
+  });
+
+  it('names each missing or bad variable', () => {
+    expect(problems({})).toEqual(expect.arrayContaining([
+      'SWAY_ENCRYPTION_KEY is required',
+      'HUBSPOT_CLIENT_ID is required',
+      'HUBSPOT_CLIENT_SECRET is required',
+    ]));
+    const bad = problems({ ...good, SWAY_ENCRYPTION_KEY: 'short', PORT: 'http', DATABASE_URL: 'mysql://x', HUBSPOT_API_BASE_URL: 'not a url' });
+    expect(bad.map((p) => p.split(' ')[0])).toEqual(expect.arrayContaining(['SWAY_ENCRYPTION_KEY', 'PORT', 'DATABASE_URL', 'HUBSPOT_API_BASE_URL']));
+    expect(bad.join('\n')).not.toContain('short'); // a bad secret is not echoed
+  });
+
+  it('`sway serve` exits 2 with a line naming the variable', () => {
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 's' };
+    const r = spawnSync(process.execPath, ['bin/sway.js', 'serve'], { env, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('sway: configuration error: SWAY_ENCRYPTION_KEY is required');
+  });
+
+  it('`sway serve` with Redis unreachable exits non-zero with one line saying how to start it', () => {
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...good, REDIS_URL: 'redis://127.0.0.1:1', PGLITE_DIR: 'memory://' };
+    const r = spawnSync(process.execPath, ['bin/sway.js', 'serve'], { env, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^sway: Redis is not reachable at redis:\/\/127\.0\.0\.1:1 .*redis-server/);
+  });
+});

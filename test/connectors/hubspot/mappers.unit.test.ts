@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { fromHubSpotContact, toHubSpotProperties } from '../../../connectors/hubspot/mappers.ts';
+
+describe('HubSpot mappers', () => {
+  it('maps catalogue values to HubSpot property strings and leaves unset keys out', () => {
+    const props = toHubSpotProperties({ influenceScore: 72.4, advocate: true, brandSentiment: null, stage: 'decision' });
+    expect(props).toEqual({ sway_influence_score: '72', sway_advocate: 'true', sway_brand_sentiment: '', sway_stage: 'decision' });
+  });
+
+  it('reads a contact, treating blank emails and stages as absent', () => {
+    expect(fromHubSpotContact({ id: '7', properties: { email: ' A@b.co ', lifecyclestage: 'lead' } })).toEqual({ id: '7', email: 'A@b.co', lifecycleStage: 'lead' });
+    expect(fromHubSpotContact({ id: '8', properties: { email: '', lifecyclestage: null } })).toEqual({ id: '8', email: null, lifecycleStage: null });
+  });
+});
