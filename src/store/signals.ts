@@ -9,7 +9,6 @@
  * keyed by externalId: re-sending one changes nothing.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { normalizeEmail, normalizeHandle } from '../domain/identity.ts';
 import type { SignalsBatch } from '../domain/signals.ts';
 import type { Db } from './db.ts';
 import { interactions, people, personEmails, personHandles } from './schema.ts';
@@ -60,15 +59,13 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
     const emailOwner = new Map<string, { owner: string; path: string }>();
     const handleOwner = new Map<string, { owner: string; path: string }>();
     batchPeople.forEach((p, n) => {
-      (p.emails ?? []).forEach((e, m) => {
-        const email = normalizeEmail(e);
-        const seen = email ? emailOwner.get(email) : undefined;
-        if (!email) issues.push({ path: `people.${n}.emails.${m}`, message: 'is not an email address' });
-        else if (seen && seen.owner !== p.id) issues.push({ path: `people.${n}.emails.${m}`, message: `"${email}" is also given for person "${seen.owner}"` });
+      // Emails and handles arrive normalised by the schema (src/domain/signals.ts).
+      (p.emails ?? []).forEach((email, m) => {
+        const seen = emailOwner.get(email);
+        if (seen && seen.owner !== p.id) issues.push({ path: `people.${n}.emails.${m}`, message: `"${email}" is also given for person "${seen.owner}"` });
         else emailOwner.set(email, { owner: p.id, path: `people.${n}.emails.${m}` });
       });
-      (p.handles ?? []).forEach((h, m) => {
-        const nh = normalizeHandle(h.network, h.handle);
+      (p.handles ?? []).forEach((nh, m) => {
         const k = `${nh.network}\u0000${nh.handle}`;
         const seen = handleOwner.get(k);
         if (seen && seen.owner !== p.id) issues.push({ path: `people.${n}.handles.${m}`, message: `${nh.network} handle "${nh.handle}" is also given for person "${seen.owner}"` });

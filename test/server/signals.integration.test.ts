@@ -31,7 +31,7 @@ const interaction = (externalId: string, from: string, to: string, extra: object
 
 describe('POST /api/v1/signals', () => {
   it('stores a good batch and a re-sent externalId changes nothing', async () => {
-    const body = { people: [person('ana'), person('bo')], interactions: [interaction('i-1', 'ana', 'bo', { sentiment: 0.5, topics: ['crm'] })] };
+    const body = { people: [person('ana', { handles: [{ network: 'x', handle: 'ana_x' }] }), person('bo')], interactions: [interaction('i-1', 'ana', 'bo', { sentiment: 0.5, topics: ['crm'] })] };
     const first = await post(body);
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ peopleUpserted: 2, interactionsStored: 1, interactionsDuplicate: 0 });
@@ -55,6 +55,8 @@ describe('POST /api/v1/signals', () => {
     ['self interaction', { interactions: [interaction('x', 'ana', 'ana')] }, ['interactions.0.to']],
     ['one bad item among good ones', { people: [person('fay'), person('gus', { audienceSize: -1 })] }, ['people.1.audienceSize']],
     ['unknown person reference', { people: [person('hal')], interactions: [interaction('x', 'hal', 'nobody')] }, ['interactions.0.to']],
+    ['one email given for two people', { people: [person('kim', { emails: ['x@e.com'] }), person('lee', { emails: ['X@E.com'] })] }, ['people.1.emails.0']],
+    ['handle owned by another person', { people: [person('mo', { emails: [], handles: [{ network: 'x', handle: '@Ana_X' }] })] }, ['people.0.handles.0']],
     ['email owned by another person', { people: [person('ivy', { emails: ['ANA@example.com'] })] }, ['people.0.emails.0']],
   ];
 
