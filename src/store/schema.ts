@@ -9,6 +9,9 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   bigint,
+  boolean,
+  date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -37,6 +40,8 @@ export const installations = pgTable(
     refreshTokenSealed: text('refresh_token_sealed').notNull(),
     accessExpiresAt: ts('access_expires_at').notNull(),
     status: text('status').notNull().default('active'),
+    /** Per-installation settings (stage mapping overrides, rate budget share…); see src/sync/settings.ts. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     installedAt: ts('installed_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -161,12 +166,99 @@ export const crmRecords = pgTable(
     crmId: text('crm_id').notNull(),
     email: text('email'),
     lifecycleStage: text('lifecycle_stage'),
+    /** The CRM's own last-modified time (HubSpot lastmodifieddate), for incremental pulls. */
+    crmModifiedAt: ts('crm_modified_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.installationId, t.objectType, t.crmId] }),
     index('crm_records_email').on(t.installationId, t.email),
   ],
+);
+
+/** Deals / opportunities: purchase history and conversions. */
+export const crmDeals = pgTable(
+  'crm_deals',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    crmId: text('crm_id').notNull(),
+    pipeline: text('pipeline'),
+    stage: text('stage'),
+    amount: doublePrecision('amount'),
+    closeDate: ts('close_date'),
+    closedWon: boolean('closed_won').notNull().default(false),
+    contactIds: text('contact_ids').array().notNull().default(sql`'{}'::text[]`),
+    crmModifiedAt: ts('crm_modified_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.crmId] })],
+);
+
+/** What Sway last wrote to each CRM record (field key → value as sent), so pushes send only changes. */
+export const pushedValues = pgTable(
+  'pushed_values',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    objectType: text('object_type').notNull(),
+    crmId: text('crm_id').notNull(),
+    values: jsonb('values').$type<Record<string, string>>().notNull(),
+    pushedAt: ts('pushed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.objectType, t.crmId] })],
+);
+
+/** Incremental pull cursors (the CRM's last-modified time reached), per object type. */
+export const syncCursors = pgTable(
+  'sync_cursors',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    objectType: text('object_type').notNull(),
+    cursor: ts('cursor').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.objectType] })],
+);
+
+/** Webhook events received, keyed by the CRM's event id: a re-sent event is stored once. */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    subscriptionType: text('subscription_type').notNull(),
+    objectId: text('object_id').notNull(),
+    propertyName: text('property_name'),
+    propertyValue: text('property_value'),
+    /** Extra ids some events carry (merge: the merged-away ids and the surviving id). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    processedAt: ts('processed_at'),
+  },
+  (t) => [index('webhook_events_pending').on(t.installationId, t.processedAt)],
+);
+
+/** CRM requests and errors per installation and UTC day: the marketplace success-rate figure. */
+export const requestStatsDaily = pgTable(
+  'request_stats_daily',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    rateLimited: integer('rate_limited').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.day] })],
 );
 
 /** Which person a CRM record is. One person per record; a person may own several records. */
