@@ -55,6 +55,8 @@ export interface CrmContact {
   id: string;
   email: string | null;
   lifecycleStage: string | null;
+  /** The CRM's last-modified time, when it sent one. */
+  modifiedAt: Date | null;
 }
 
 export interface ProvisionResult {
@@ -91,6 +93,8 @@ export interface Connector {
   };
   /** Creates Sway's field group and catalogue fields that are missing; idempotent. */
   provision(session: CrmSession): Promise<ProvisionResult>;
+  /** Reads the given contacts (batched at the vendor maximum); ids the CRM no longer has are left out. */
+  readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]>;
   /** Pages through every contact (a full read), `pageSize` per call. */
   listContacts(session: CrmSession, options?: { pageSize?: number }): AsyncIterable<CrmContact[]>;
   /** Writes catalogue values onto contacts, batched at the vendor's maximum. */

@@ -16,10 +16,16 @@ export function toHubSpotProperties(values: ContactFieldValues): Record<string, 
 }
 
 /** Properties the pull reads for each contact. */
-export const CONTACT_READ_PROPERTIES = ['email', 'lifecyclestage'] as const;
+export const CONTACT_READ_PROPERTIES = ['email', 'lifecyclestage', 'lastmodifieddate'] as const;
 
 export function fromHubSpotContact(obj: { id: string; properties: Record<string, string | null | undefined> }): CrmContact {
   const email = obj.properties.email?.trim();
   const stage = obj.properties.lifecyclestage?.trim();
-  return { id: obj.id, email: email ? email : null, lifecycleStage: stage ? stage : null };
+  const modified = obj.properties.lastmodifieddate ? new Date(obj.properties.lastmodifieddate) : null;
+  return {
+    id: obj.id,
+    email: email ? email : null,
+    lifecycleStage: stage ? stage : null,
+    modifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
+  };
 }

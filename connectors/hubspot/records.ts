@@ -26,6 +26,22 @@ export async function* listContacts(session: CrmSession, options: { pageSize?: n
   } while (after);
 }
 
+export async function readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]> {
+  const client = sessionClient(session);
+  const out: CrmContact[] = [];
+  for (let i = 0; i < ids.length; i += HUBSPOT_BATCH_MAX) {
+    const inputs = ids.slice(i, i + HUBSPOT_BATCH_MAX).map((id) => ({ id }));
+    try {
+      // A 207 lists ids that are gone (deleted or merged away): they are simply absent here.
+      const res = await client.crm.contacts.batchApi.read({ inputs, properties: [...CONTACT_READ_PROPERTIES], propertiesWithHistory: [] });
+      for (const r of res.results) out.push(fromHubSpotContact({ id: r.id, properties: r.properties }));
+    } catch (err) {
+      throw classifyHubSpotError(err, 'HubSpot contact batch read');
+    }
+  }
+  return out;
+}
+
 export async function updateContacts(
   session: CrmSession,
   updates: readonly { id: string; values: ContactFieldValues }[],

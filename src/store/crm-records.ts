@@ -20,12 +20,13 @@ export async function upsertContacts(db: Db, installationId: string, contacts: C
         crmId: c.id,
         email: c.email ? normalizeEmail(c.email) : null,
         lifecycleStage: c.lifecycleStage,
+        crmModifiedAt: c.modifiedAt,
         updatedAt: now,
       })),
     )
     .onConflictDoUpdate({
       target: [crmRecords.installationId, crmRecords.objectType, crmRecords.crmId],
-      set: { email: sql`excluded.email`, lifecycleStage: sql`excluded.lifecycle_stage`, updatedAt: now },
+      set: { email: sql`excluded.email`, lifecycleStage: sql`excluded.lifecycle_stage`, crmModifiedAt: sql`excluded.crm_modified_at`, updatedAt: now },
     });
 }
 

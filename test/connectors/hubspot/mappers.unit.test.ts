@@ -7,8 +7,12 @@ describe('HubSpot mappers', () => {
     expect(props).toEqual({ sway_influence_score: '72', sway_advocate: 'true', sway_brand_sentiment: '', sway_stage: 'decision' });
   });
 
+  it('reads lastmodifieddate as a Date', () => {
+    expect(fromHubSpotContact({ id: '9', properties: { lastmodifieddate: '2026-11-01T10:00:00.000Z' } }).modifiedAt).toEqual(new Date('2026-11-01T10:00:00.000Z'));
+  });
+
   it('reads a contact, treating blank emails and stages as absent', () => {
-    expect(fromHubSpotContact({ id: '7', properties: { email: ' A@b.co ', lifecyclestage: 'lead' } })).toEqual({ id: '7', email: 'A@b.co', lifecycleStage: 'lead' });
-    expect(fromHubSpotContact({ id: '8', properties: { email: '', lifecyclestage: null } })).toEqual({ id: '8', email: null, lifecycleStage: null });
+    expect(fromHubSpotContact({ id: '7', properties: { email: ' A@b.co ', lifecyclestage: 'lead' } })).toEqual({ id: '7', email: 'A@b.co', lifecycleStage: 'lead', modifiedAt: null });
+    expect(fromHubSpotContact({ id: '8', properties: { email: '', lifecyclestage: null } })).toEqual({ id: '8', email: null, lifecycleStage: null, modifiedAt: null });
   });
 });
