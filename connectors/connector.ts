@@ -44,10 +44,33 @@ export interface AccountInfo {
   scopes: string[];
 }
 
+/** Request classes that CRMs limit separately (HubSpot: search has its own 5/s). */
+export type RequestKind = 'standard' | 'search';
+
+/**
+ * Called around every data request a connector makes for a session: the sync layer uses
+ * them for the shared per-account rate budget and the daily success-rate figures.
+ */
+export interface RequestHooks {
+  /** Resolves when the request may be sent. */
+  beforeRequest(kind: RequestKind): Promise<void>;
+  /** Sees every response (errors included) before the connector interprets it. */
+  afterResponse(kind: RequestKind, status: number, headers: Record<string, string>): Promise<void>;
+}
+
 /** One installation's live credentials for data calls. */
 export interface CrmSession {
   apiBaseUrl: string;
   accessToken: string;
+  /** The CRM account (HubSpot portal id), for budgets and logs. */
+  accountId?: string;
+  hooks?: RequestHooks;
+}
+
+/** The result of writing one batch: which records took the values, which were refused and why. */
+export interface BatchOutcome {
+  written: string[];
+  failed: RecordError[];
 }
 
 /** A contact as Sway needs it for linking and stage mapping. */
@@ -97,6 +120,16 @@ export interface Connector {
   readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]>;
   /** Pages through every contact (a full read), `pageSize` per call. */
   listContacts(session: CrmSession, options?: { pageSize?: number }): AsyncIterable<CrmContact[]>;
-  /** Writes catalogue values onto contacts, batched at the vendor's maximum. */
+  /** Largest number of records one write request may carry. */
+  readonly writeBatchMax: number;
+  /** Catalogue values → the vendor's property map (pure; what delta comparison works on). */
+  contactProperties(values: ContactFieldValues): Record<string, string>;
+  /**
+   * Writes one batch (≤ writeBatchMax) of vendor properties. Per-record refusals come back in
+   * `failed`; a refusal of the whole batch throws SwayError('INVALID') so the caller can split
+   * it to find the bad record; rate limits, server errors and auth problems throw too.
+   */
+  writeContactBatch(session: CrmSession, batch: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchOutcome>;
+  /** Writes catalogue values onto contacts, batched at the vendor's maximum (no delta, no retries). */
   updateContacts(session: CrmSession, updates: readonly { id: string; values: ContactFieldValues }[]): Promise<BatchWriteResult>;
 }

@@ -51,6 +51,15 @@ const EnvSchema = z.object({
   HUBSPOT_APP_BASE_URL: url('HubSpot app host').default('https://app.hubspot.com'),
   HUBSPOT_API_BASE_URL: url('HubSpot API host').default('https://api.hubapi.com'),
   HUBSPOT_SCOPES: z.string().trim().min(1).default(DEFAULT_HUBSPOT_SCOPES),
+  /** HubSpot's per-account limit for OAuth apps (CRM-NOTES.md: 100 / 10 s; newer docs say 110). */
+  HUBSPOT_RATE_LIMIT: z.coerce.number().int().min(1).default(100),
+  HUBSPOT_RATE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Share of the limit Sway's shared budget uses, leaving headroom. */
+  HUBSPOT_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.9),
+  /** Search has its own limit: 5 requests per second per account. */
+  HUBSPOT_SEARCH_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  /** Concurrent write batches per push (each still waits for the shared budget). */
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Refresh an access token when it has less than this many seconds left. */
   TOKEN_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(1700).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,7 +79,9 @@ export interface Config {
     appBaseUrl: string;
     apiBaseUrl: string;
     scopes: string[];
+    rateLimit: { limit: number; intervalMs: number; share: number; searchLimit: number };
   };
+  pushConcurrency: number;
   tokenRefreshMarginMs: number;
   logLevel: string;
 }
@@ -111,7 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appBaseUrl: trimSlash(e.HUBSPOT_APP_BASE_URL),
       apiBaseUrl: trimSlash(e.HUBSPOT_API_BASE_URL),
       scopes: e.HUBSPOT_SCOPES.split(/[\s,]+/).filter(Boolean),
+      rateLimit: { limit: e.HUBSPOT_RATE_LIMIT, intervalMs: e.HUBSPOT_RATE_INTERVAL_MS, share: e.HUBSPOT_RATE_SHARE, searchLimit: e.HUBSPOT_SEARCH_RATE_LIMIT },
     },
+    pushConcurrency: e.PUSH_CONCURRENCY,
     tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };

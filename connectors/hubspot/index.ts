@@ -3,13 +3,18 @@
  */
 import type { Connector } from '../connector.ts';
 import { accountInfo, authorizeUrl, exchangeCode, refresh } from './oauth.ts';
-import { listContacts, readContacts, updateContacts } from './records.ts';
+import { HUBSPOT_BATCH_MAX } from './api.ts';
+import { toHubSpotProperties } from './mappers.ts';
+import { listContacts, readContacts, updateContacts, writeContactBatch } from './records.ts';
 import { provision } from './schema.ts';
 
 export const hubspot = {
   id: 'hubspot',
   oauth: { authorizeUrl, exchangeCode, refresh, accountInfo },
   provision,
+  writeBatchMax: HUBSPOT_BATCH_MAX,
+  contactProperties: toHubSpotProperties,
+  writeContactBatch,
   readContacts,
   listContacts,
   updateContacts,

@@ -4,7 +4,7 @@
  * while rate limits and server errors are thrown for the job layer to retry.
  */
 import type { ContactFieldValues } from '../../src/domain/fields.ts';
-import type { BatchWriteResult, CrmContact, CrmSession, RecordError } from '../connector.ts';
+import type { BatchOutcome, BatchWriteResult, CrmContact, CrmSession, RecordError } from '../connector.ts';
 import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
 import { sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
@@ -42,35 +42,49 @@ export async function readContacts(session: CrmSession, ids: readonly string[]):
   return out;
 }
 
+/** One batch update (≤ 100). A 207 names the refused ids; a 400 refuses the whole batch (thrown). */
+export async function writeContactBatch(
+  session: CrmSession,
+  batch: readonly { id: string; properties: Record<string, string> }[],
+): Promise<BatchOutcome> {
+  if (batch.length > HUBSPOT_BATCH_MAX) throw new RangeError(`a HubSpot batch holds at most ${HUBSPOT_BATCH_MAX} records`);
+  let res;
+  try {
+    res = await sessionClient(session).crm.contacts.batchApi.update({ inputs: batch.map((b) => ({ id: b.id, properties: b.properties })) });
+  } catch (err) {
+    throw classifyHubSpotError(err, 'HubSpot contact batch update');
+  }
+  const failed: RecordError[] = [];
+  const bad = new Set<string>();
+  for (const e of (res as { errors?: { message: string; context?: { ids?: string[] } }[] }).errors ?? []) {
+    for (const id of e.context?.ids ?? []) {
+      bad.add(id);
+      failed.push({ recordId: id, message: e.message.slice(0, 300) });
+    }
+  }
+  return { written: batch.filter((b) => !bad.has(b.id)).map((b) => b.id), failed };
+}
+
+/** Writes catalogue values without delta or retries (the push engine in src/sync adds those). */
 export async function updateContacts(
   session: CrmSession,
   updates: readonly { id: string; values: ContactFieldValues }[],
 ): Promise<BatchWriteResult> {
-  const client = sessionClient(session);
   const failed: RecordError[] = [];
   let written = 0;
   let calls = 0;
   for (let i = 0; i < updates.length; i += HUBSPOT_BATCH_MAX) {
     const chunk = updates.slice(i, i + HUBSPOT_BATCH_MAX);
-    const inputs = chunk.map((u) => ({ id: u.id, properties: toHubSpotProperties(u.values) }));
     calls++;
-    let res;
     try {
-      res = await client.crm.contacts.batchApi.update({ inputs });
+      const out = await writeContactBatch(session, chunk.map((u) => ({ id: u.id, properties: toHubSpotProperties(u.values) })));
+      written += out.written.length;
+      failed.push(...out.failed);
     } catch (err) {
-      const e = classifyHubSpotError(err, 'HubSpot contact batch update');
+      const e = classifyHubSpotError(err);
       if (e.code !== 'INVALID') throw e;
       for (const u of chunk) failed.push({ recordId: u.id, message: e.message });
-      continue;
     }
-    const bad = new Set<string>();
-    for (const e of (res as { errors?: { message: string; context?: { ids?: string[] } }[] }).errors ?? []) {
-      for (const id of e.context?.ids ?? []) {
-        bad.add(id);
-        failed.push({ recordId: id, message: e.message.slice(0, 300) });
-      }
-    }
-    written += chunk.filter((u) => !bad.has(u.id)).length;
   }
   return { written, failed, calls };
 }

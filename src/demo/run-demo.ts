@@ -16,6 +16,7 @@ import { pendingJobs } from '../jobs/queues.ts';
 import { startRuntime } from '../runtime.ts';
 import { countLinkedContacts } from '../store/crm-records.ts';
 import { countInstallations } from '../store/installations.ts';
+import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
 import { installViaOAuth, postSignals, waitForIdle } from './demo-steps.ts';
 import { generateMarket } from './synthetic.ts';
@@ -112,8 +113,10 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
       peopleIngested: ingest.peopleUpserted,
       interactionsIngested: ingest.interactionsStored + ingest.interactionsDuplicate,
       contactsLinked: await countLinkedContacts(rt.store.db, install.installationId),
-      contactsPushed: push?.counts.written ?? 0,
+      // Distinct contacts holding Sway's values: pushes are deltas, so one run's count is not it.
+      contactsPushed: await countPushedRecords(rt.store.db, install.installationId, 'contact'),
       pushFailures: push?.counts.failed ?? 0,
+      pushRuns: runs.filter((r) => r.kind === 'push').length,
       propertiesCreated: latest('provision')?.counts.created ?? 0,
       requests429: sandbox.requests.filter((r) => r.status === 429).length,
       hubspotRequests: sandbox.requests.length,

@@ -1,9 +1,11 @@
 /** What every job handler gets: the store, the queues, config-derived settings, a logger. */
+import type { Redis } from 'ioredis';
 import type { OAuthApp } from '../../connectors/connector.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Db } from '../store/db.ts';
 import type { AccessDeps } from '../sync/access.ts';
+import { RateBudget } from '../sync/rate-budget.ts';
 import type { Queues } from './queues.ts';
 
 export interface JobContext {
@@ -11,12 +13,29 @@ export interface JobContext {
   queues: Queues;
   logger: Logger;
   access: AccessDeps;
+  /** Concurrent write batches per push. */
+  pushConcurrency: number;
 }
 
 export function oauthAppFrom(config: Config): OAuthApp {
-  return { ...config.hubspot };
+  const { clientId, clientSecret, appBaseUrl, apiBaseUrl, scopes } = config.hubspot;
+  return { clientId, clientSecret, appBaseUrl, apiBaseUrl, scopes };
 }
 
-export function accessDepsFrom(config: Config, db: Db): AccessDeps {
-  return { db, encryptionKey: config.encryptionKey, oauthApp: oauthAppFrom(config), refreshMarginMs: config.tokenRefreshMarginMs };
+export function accessDepsFrom(config: Config, db: Db, redis: Redis): AccessDeps {
+  const r = config.hubspot.rateLimit;
+  const budget = new RateBudget(redis, config.redis.prefix, {
+    standard: { limit: r.limit, intervalMs: r.intervalMs, share: r.share },
+    // Search: HubSpot's 5/s, with the same headroom share.
+    search: { limit: r.searchLimit, intervalMs: 1000, share: r.share },
+  });
+  return {
+    db,
+    encryptionKey: config.encryptionKey,
+    oauthApp: oauthAppFrom(config),
+    refreshMarginMs: config.tokenRefreshMarginMs,
+    redis,
+    prefix: config.redis.prefix,
+    budget,
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * push: writes the catalogue fields of every linked, scored contact to the CRM with batch
- * updates (the connector batches at the vendor maximum). Per-record failures are recorded in
- * the run, not retried; rate limits and server errors fail the job for the queue to retry,
- * which is safe because a push writes absolute values.
+ * push: writes the catalogue fields of every linked, scored contact to the CRM through the
+ * push engine (src/sync/push-engine.ts): only changed values, batched, under the shared rate
+ * budget, with per-record errors kept in the run. Safe to retry: values are absolute and
+ * what was written is remembered batch by batch.
  */
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { joinTopics, type ContactFieldValues } from '../domain/fields.ts';
@@ -10,20 +10,28 @@ import { mapHubSpotLifecycleStage } from '../domain/stages.ts';
 import { linkedScoredContacts, type LinkedContact } from '../store/crm-records.ts';
 import { getInstallation } from '../store/installations.ts';
 import { sessionFor } from '../sync/access.ts';
+import { pushRecords } from '../sync/push-engine.ts';
 import type { JobContext } from './context.ts';
 import { recordRun } from './run.ts';
 
 export async function pushJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
   await recordRun(ctx, 'push', installationId, jobId, async () => {
     const inst = await getInstallation(ctx.db, installationId);
+    const connector = connectors[inst!.crm as CrmId];
     const contacts = await linkedScoredContacts(ctx.db, installationId);
-    if (contacts.length === 0) return { counts: { read: 0, written: 0, failed: 0, calls: 0 } };
-    const session = await sessionFor(ctx.access, installationId);
-    const result = await connectors[inst!.crm as CrmId].updateContacts(session, contacts.map((c) => ({ id: c.crmId, values: contactValues(c) })));
-    return {
-      counts: { read: contacts.length, written: result.written, failed: result.failed.length, calls: result.calls },
-      errors: result.failed,
-    };
+    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c)) }));
+    const { counts, errors } = await pushRecords(
+      {
+        db: ctx.db,
+        connector,
+        installationId,
+        objectType: 'contact',
+        session: (rejected) => sessionFor(ctx.access, installationId, rejected),
+        concurrency: ctx.pushConcurrency,
+      },
+      desired,
+    );
+    return { counts: { ...counts }, errors };
   });
 }
 

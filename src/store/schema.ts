@@ -206,6 +206,8 @@ export const pushedValues = pgTable(
     objectType: text('object_type').notNull(),
     crmId: text('crm_id').notNull(),
     values: jsonb('values').$type<Record<string, string>>().notNull(),
+    /** Set when the CRM refused these values for this record: not retried until they change. */
+    lastError: text('last_error'),
     pushedAt: ts('pushed_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.installationId, t.objectType, t.crmId] })],

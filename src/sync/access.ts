@@ -1,42 +1,97 @@
 /**
- * Live credentials for one installation. Tokens are unsealed in memory, refreshed when they
- * have less than the configured margin left (HubSpot access tokens live 30 minutes: refresh
- * ahead of expiry, not on 401), and the new tokens sealed and stored before use. A revoked
- * refresh token marks the installation disconnected so every later call stops early.
+ * Live sessions for one installation. Tokens are unsealed in memory only; an access token is
+ * refreshed when it has less than the configured margin left (HubSpot's live 30 minutes:
+ * refresh ahead of expiry, not on 401) or when the CRM rejected it. A refresh happens once
+ * across every worker: a Redis lock serialises it, and whoever waited re-reads the token the
+ * winner stored. A revoked refresh token marks the installation disconnected, so every later
+ * call stops before reaching the CRM.
  *
- * Not yet shared across workers: two workers refreshing at once both succeed at HubSpot
- * (refresh tokens do not rotate there). A Redis lock comes with the sync engine.
+ * Each session carries request hooks: the shared per-account rate budget before a request,
+ * and the daily request/error counts (and 429 penalties) after it.
  */
-import type { CrmSession, OAuthApp } from '../../connectors/connector.ts';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { CrmSession, OAuthApp, RequestHooks } from '../../connectors/connector.ts';
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { SwayError } from '../domain/errors.ts';
 import type { Db } from '../store/db.ts';
-import { getInstallation, markDisconnected, saveTokens, unsealTokens } from '../store/installations.ts';
+import { getInstallation, markDisconnected, saveTokens, unsealTokens, type Installation } from '../store/installations.ts';
+import { countRequest } from '../store/request-stats.ts';
+import type { RateBudget } from './rate-budget.ts';
 
 export interface AccessDeps {
   db: Db;
   encryptionKey: Buffer;
   oauthApp: OAuthApp;
   refreshMarginMs: number;
+  redis: Redis;
+  /** Redis key prefix (the queue prefix), so tenants of one Redis stay apart. */
+  prefix: string;
+  budget: RateBudget;
   now?: () => number;
 }
 
-export async function sessionFor(deps: AccessDeps, installationId: string): Promise<CrmSession> {
+const LOCK_TTL_MS = 20_000;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/** A session for data calls. `rejectedToken`: the CRM refused this token (401): refresh it. */
+export async function sessionFor(deps: AccessDeps, installationId: string, rejectedToken?: string): Promise<CrmSession> {
+  for (let waited = 0; ; ) {
+    const inst = await activeInstallation(deps, installationId);
+    const tokens = unsealTokens(deps.encryptionKey, inst);
+    const now = deps.now?.() ?? Date.now();
+    const stale = inst.accessExpiresAt.getTime() - now <= deps.refreshMarginMs || tokens.accessToken === rejectedToken;
+    if (!stale) return session(deps, inst, tokens.accessToken);
+
+    const lockKey = `${deps.prefix}:refresh-lock:${installationId}`;
+    const owner = randomUUID();
+    if ((await deps.redis.set(lockKey, owner, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
+      try {
+        // Someone may have refreshed between our read and our lock.
+        const fresh = await activeInstallation(deps, installationId);
+        const current = unsealTokens(deps.encryptionKey, fresh);
+        if (current.accessToken !== tokens.accessToken) return session(deps, fresh, current.accessToken);
+        const next = await connectors[inst.crm as CrmId].oauth.refresh(deps.oauthApp, current.refreshToken).catch(async (err) => {
+          if (err instanceof SwayError && err.code === 'DISCONNECTED') await markDisconnected(deps.db, installationId);
+          throw err;
+        });
+        await saveTokens(deps.db, deps.encryptionKey, installationId, next);
+        return session(deps, fresh, next.accessToken);
+      } finally {
+        await deps.redis.eval(RELEASE, 1, lockKey, owner);
+      }
+    }
+    // Another worker is refreshing: wait for it, then read what it stored.
+    if (waited > LOCK_TTL_MS) throw new SwayError('TRANSIENT', 'token refresh is taking too long; will retry');
+    await new Promise((r) => setTimeout(r, 50));
+    waited += 50;
+    const after = await activeInstallation(deps, installationId);
+    const afterToken = unsealTokens(deps.encryptionKey, after).accessToken;
+    if (afterToken !== tokens.accessToken) return session(deps, after, afterToken);
+  }
+}
+
+async function activeInstallation(deps: AccessDeps, installationId: string): Promise<Installation> {
   const inst = await getInstallation(deps.db, installationId);
   if (!inst) throw new SwayError('NOT_FOUND', `installation ${installationId} not found`);
   if (inst.status !== 'active') throw new SwayError('DISCONNECTED', `installation ${installationId} is disconnected; reinstall the app`);
-  const connector = connectors[inst.crm as CrmId];
-  const tokens = unsealTokens(deps.encryptionKey, inst);
-  const now = deps.now?.() ?? Date.now();
-  if (inst.accessExpiresAt.getTime() - now > deps.refreshMarginMs) {
-    return { apiBaseUrl: deps.oauthApp.apiBaseUrl, accessToken: tokens.accessToken };
-  }
-  try {
-    const fresh = await connector.oauth.refresh(deps.oauthApp, tokens.refreshToken);
-    await saveTokens(deps.db, deps.encryptionKey, inst.id, fresh);
-    return { apiBaseUrl: deps.oauthApp.apiBaseUrl, accessToken: fresh.accessToken };
-  } catch (err) {
-    if (err instanceof SwayError && err.code === 'DISCONNECTED') await markDisconnected(deps.db, inst.id);
-    throw err;
-  }
+  return inst;
+}
+
+function session(deps: AccessDeps, inst: Installation, accessToken: string): CrmSession {
+  return { apiBaseUrl: deps.oauthApp.apiBaseUrl, accessToken, accountId: inst.accountId, hooks: requestHooks(deps, inst) };
+}
+
+function requestHooks(deps: AccessDeps, inst: Installation): RequestHooks {
+  const account = `${inst.crm}:${inst.accountId}`;
+  return {
+    beforeRequest: (kind) => deps.budget.acquire(account, kind),
+    async afterResponse(kind, status, headers) {
+      await countRequest(deps.db, inst.id, status);
+      if (status === 429) {
+        const retryAfter = Number(headers['retry-after'] ?? headers['Retry-After']);
+        await deps.budget.penalize(account, kind, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { pullJob } from '../../src/jobs/pull.ts';
 import { pushJob } from '../../src/jobs/push.ts';
 import { scoreJob } from '../../src/jobs/score.ts';
 import { countLinkedContacts } from '../../src/store/crm-records.ts';
-import { installations } from '../../src/store/schema.ts';
+import { installations, pushedValues } from '../../src/store/schema.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { unsealTokens } from '../../src/store/installations.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
@@ -73,8 +73,36 @@ describe('score and push', () => {
     expect(hubspotFieldsFor('contacts').length).toBeGreaterThan(5);
   });
 
+  it('re-pushes nothing when nothing changed, and only the changed records when some did', async () => {
+    h.sandbox.clearRequests();
+    await pushJob(h.rt.jobs, installationId, 'push-unchanged');
+    expect(requestsTo(h.sandbox, 'POST', /batch\/update$/)).toHaveLength(0);
+    const [run] = await listRuns(h.rt.store.db, installationId, 'push');
+    expect(run!.counts).toMatchObject({ read: LINKED, changed: 0, skipped: LINKED, calls: 0 });
+
+    // Three people get a much bigger audience: only their contacts change, in one call.
+    const people = [3, 4, 5].map((i) => ({ id: `person-${i}`, emails: [`p${i}@example.com`], audienceSize: 50_000_000 }));
+    const res = await fetch(`${h.rt.url}/api/v1/signals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ people }),
+    });
+    expect(res.status).toBe(202);
+    await scoreJob(h.rt.jobs, installationId, 's2');
+    h.sandbox.clearRequests();
+    await pushJob(h.rt.jobs, installationId, 'push-changed');
+    const calls = requestsTo(h.sandbox, 'POST', /batch\/update$/);
+    expect(calls).toHaveLength(1);
+    const inputs = (calls[0]!.body as { inputs: { id: string; properties: Record<string, string> }[] }).inputs;
+    expect(inputs).toHaveLength(3);
+    // Only the changed property goes out.
+    for (const input of inputs) expect(Object.keys(input.properties)).toEqual(['sway_influence_score']);
+  });
+
   it('refreshes a token that is about to expire before using it', async () => {
     const db = h.rt.store.db;
+    // Forget what was pushed so this push has work to do.
+    await db.delete(pushedValues).where(eq(pushedValues.installationId, installationId));
     const [before] = await db.select().from(installations).where(eq(installations.id, installationId));
     const oldToken = unsealTokens(h.rt.config.encryptionKey, before!).accessToken;
     // 60 s left: inside the 300 s refresh margin.

@@ -1,0 +1,1 @@
+ALTER TABLE "pushed_values" ADD COLUMN "last_error" text;

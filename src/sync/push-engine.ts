@@ -1,0 +1,134 @@
+/**
+ * The push engine (connector-neutral): writes only what changed since the last push, in the
+ * connector's largest batches, several batches in flight, every request drawn from the
+ * account's shared budget (the session hooks). Per batch it:
+ * - records written values at once (a crash or retry resumes with what is left);
+ * - keeps per-record refusals (207) with their reason and does not re-send them until the
+ *   values change;
+ * - splits a batch the CRM refused whole (one bad value fails all 100) to isolate the bad
+ *   record;
+ * - waits out 429s (the hooks already paused the shared budget) without spending attempts;
+ * - backs off with full jitter on 5xx and network errors, up to TRANSIENT_ATTEMPTS, then
+ *   fails the run for the queue to retry later;
+ * - refreshes a rejected token once (under the cross-worker lock) and retries;
+ * - stops at once when the installation is disconnected or forbidden.
+ */
+import type { Connector, CrmSession, RecordError } from '../../connectors/connector.ts';
+import { SwayError } from '../domain/errors.ts';
+import type { Db } from '../store/db.ts';
+import { pushedFor, recordPushed } from '../store/pushed-values.ts';
+import { planDelta, type DesiredRecord } from './delta.ts';
+
+export const TRANSIENT_ATTEMPTS = 6;
+export const BACKOFF_BASE_MS = 250;
+export const BACKOFF_CAP_MS = 8_000;
+/** 429s tolerated for one batch before giving the run back to the queue. */
+export const RATE_LIMITED_ATTEMPTS = 30;
+
+export interface PushCounts {
+  read: number;
+  changed: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  calls: number;
+  rateLimited: number;
+  retried: number;
+}
+
+export interface PushDeps {
+  db: Db;
+  connector: Connector;
+  installationId: string;
+  objectType: 'contact';
+  /** Gets a session; with `rejectedToken` it refreshes that token first (once across workers). */
+  session(rejectedToken?: string): Promise<CrmSession>;
+  concurrency: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Promise<{ counts: PushCounts; errors: RecordError[] }> {
+  const pushed = await pushedFor(deps.db, deps.installationId, deps.objectType, desired.map((d) => d.id));
+  const { changes, unchanged } = planDelta(desired, pushed);
+  const counts: PushCounts = { read: desired.length, changed: changes.length, written: 0, skipped: unchanged, failed: 0, calls: 0, rateLimited: 0, retried: 0 };
+  const errors: RecordError[] = [];
+  const max = deps.connector.writeBatchMax;
+  const queue: DesiredRecord[][] = [];
+  for (let i = 0; i < changes.length; i += max) queue.push(changes.slice(i, i + max));
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = deps.random ?? Math.random;
+  let session = await deps.session();
+
+  const writeOne = async (batch: DesiredRecord[]): Promise<void> => {
+    let transient = 0;
+    let limited = 0;
+    let refreshed = false;
+    for (;;) {
+      const used = session;
+      counts.calls++;
+      try {
+        const out = await deps.connector.writeContactBatch(used, batch);
+        const byId = new Map(batch.map((b) => [b.id, b.properties]));
+        const refused = new Map(out.failed.map((f) => [f.recordId, f.message]));
+        await recordPushed(deps.db, deps.installationId, deps.objectType, [
+          ...out.written.map((id) => ({ crmId: id, values: byId.get(id)! })),
+          ...[...refused].filter(([id]) => byId.has(id)).map(([id, message]) => ({ crmId: id, values: byId.get(id)!, error: message })),
+        ]);
+        counts.written += out.written.length;
+        counts.failed += out.failed.length;
+        errors.push(...out.failed);
+        return;
+      } catch (err) {
+        const e = err instanceof SwayError ? err : new SwayError('TRANSIENT', (err as Error).message);
+        if (e.code === 'RATE_LIMITED' && ++limited <= RATE_LIMITED_ATTEMPTS) {
+          counts.rateLimited++;
+          continue; // the hook paused the shared budget; the next acquire waits it out
+        }
+        if (e.code === 'TRANSIENT' && ++transient < TRANSIENT_ATTEMPTS) {
+          counts.retried++;
+          await sleep(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** transient));
+          continue;
+        }
+        if (e.code === 'AUTH_EXPIRED' && !refreshed) {
+          refreshed = true;
+          // Several batches may see the same 401: only the first refreshes (the lock), the rest reuse.
+          if (session === used) session = await deps.session(used.accessToken);
+          continue;
+        }
+        if (e.code === 'INVALID') {
+          if (batch.length > 1) {
+            const mid = Math.ceil(batch.length / 2);
+            queue.push(batch.slice(0, mid), batch.slice(mid));
+            return;
+          }
+          const message = e.message;
+          await recordPushed(deps.db, deps.installationId, deps.objectType, [{ crmId: batch[0]!.id, values: batch[0]!.properties, error: message }]);
+          counts.failed++;
+          errors.push({ recordId: batch[0]!.id, message });
+          return;
+        }
+        throw e;
+      }
+    }
+  };
+
+  // A small pool: each lane takes the next batch (split halves join the queue's end).
+  let failure: unknown;
+  const lane = async () => {
+    while (queue.length > 0 && failure === undefined) {
+      const batch = queue.shift()!;
+      try {
+        await writeOne(batch);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  const lanes = Array.from({ length: Math.max(1, Math.min(deps.concurrency, queue.length)) }, lane);
+  await Promise.all(lanes);
+  // Splitting can refill the queue after lanes ended: drain it.
+  while (queue.length > 0 && failure === undefined) await lane();
+  if (failure !== undefined) throw failure;
+  return { counts, errors };
+}

@@ -1,0 +1,102 @@
+/**
+ * A per-CRM-account request budget kept in Redis, so every worker on every machine draws from
+ * one allowance. A sliding log (a sorted set of grant times, Redis clock) admits a request
+ * while fewer than `limit × share × adapt` were granted in the last interval; otherwise it
+ * says how long to wait. A 429 from the CRM (someone else spent the account's allowance, or
+ * our clock view was off) blocks the account for Retry-After — or a full interval — and
+ * lowers `adapt`, which recovers after a quiet interval. Search calls have their own budget.
+ *
+ * Hand-written rather than a limiter library because none found shares a sliding window
+ * across processes with Redis time and honours a server-sent pause (Bottleneck's Redis
+ * mode is reservoir-based and the SDK's own Bottleneck is per-process).
+ */
+import type { Redis } from 'ioredis';
+
+export interface BudgetPolicy {
+  /** Requests the CRM allows per interval (HubSpot OAuth apps: 100 / 10 s). */
+  limit: number;
+  intervalMs: number;
+  /** Share of the limit Sway uses (headroom for clocks, latency and others): default 0.9. */
+  share: number;
+}
+
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
+if blocked > now then return blocked - now end
+local interval = tonumber(ARGV[2])
+local adapt = tonumber(redis.call('GET', KEYS[3]) or '1')
+local allowed = math.max(1, math.floor(tonumber(ARGV[1]) * adapt))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
+local n = redis.call('ZCARD', KEYS[1])
+if n < allowed then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], interval * 2)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], n - allowed, n - allowed, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + interval - now)
+`;
+
+const PENALIZE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > blocked then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+local adapt = tonumber(redis.call('GET', KEYS[2]) or '1')
+adapt = math.max(tonumber(ARGV[3]), adapt * tonumber(ARGV[2]))
+redis.call('SET', KEYS[2], tostring(adapt), 'PX', tonumber(ARGV[4]))
+return tostring(adapt)
+`;
+
+/** Each 429 multiplies the usable share by this (never below MIN_ADAPT); it resets after ADAPT_MEMORY_INTERVALS quiet intervals. */
+export const ADAPT_FACTOR = 0.8;
+export const MIN_ADAPT = 0.3;
+export const ADAPT_MEMORY_INTERVALS = 6;
+
+let counter = 0;
+
+export class RateBudget {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly policies: { standard: BudgetPolicy; search?: BudgetPolicy },
+  ) {}
+
+  private keys(account: string, kind: 'standard' | 'search') {
+    const base = `${this.prefix}:budget:{${account}}:${kind}`;
+    return [`${base}:log`, `${base}:blocked`, `${base}:adapt`];
+  }
+
+  private policy(kind: 'standard' | 'search'): BudgetPolicy {
+    return (kind === 'search' && this.policies.search) || this.policies.standard;
+  }
+
+  /** Waits until the account may make one more request of this kind. */
+  async acquire(account: string, kind: 'standard' | 'search' = 'standard', signal?: AbortSignal): Promise<void> {
+    const p = this.policy(kind);
+    const allowed = Math.max(1, Math.floor(p.limit * p.share));
+    for (;;) {
+      signal?.throwIfAborted();
+      const member = `${process.pid}-${Date.now()}-${++counter}`;
+      const wait = Number(await this.redis.eval(ACQUIRE, 3, ...this.keys(account, kind), allowed, p.intervalMs, member));
+      if (wait <= 0) return;
+      await new Promise((r) => setTimeout(r, Math.min(wait, p.intervalMs)));
+    }
+  }
+
+  /** The CRM said 429: pause the account for retryAfterMs (or a full interval) and use less of it for a while. */
+  async penalize(account: string, kind: 'standard' | 'search' = 'standard', retryAfterMs?: number): Promise<number> {
+    const p = this.policy(kind);
+    const pause = retryAfterMs && retryAfterMs > 0 ? retryAfterMs : p.intervalMs;
+    const adapt = await this.redis.eval(PENALIZE, 2, ...this.keys(account, kind).slice(1), pause, ADAPT_FACTOR, MIN_ADAPT, p.intervalMs * ADAPT_MEMORY_INTERVALS);
+    return Number(adapt);
+  }
+
+  /** Current adaptation factor (1 = full share), for run history and tests. */
+  async adaptation(account: string, kind: 'standard' | 'search' = 'standard'): Promise<number> {
+    return Number((await this.redis.get(this.keys(account, kind)[2]!)) ?? '1');
+  }
+}
