@@ -6,7 +6,7 @@
 import type { ContactFieldValues } from '../../src/domain/fields.ts';
 import type { BatchOutcome, BatchWriteResult, CrmContact, CrmSession, RecordError } from '../connector.ts';
 import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
-import { sessionClient } from './client.ts';
+import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
 import { CONTACT_READ_PROPERTIES, fromHubSpotContact, toHubSpotProperties } from './mappers.ts';
 
@@ -17,7 +17,7 @@ export async function* listContacts(session: CrmSession, options: { pageSize?: n
   do {
     let page;
     try {
-      page = await client.crm.contacts.basicApi.getPage(limit, after, [...CONTACT_READ_PROPERTIES]);
+      page = await client.crm.contacts.basicApi.getPage(limit, after, [...CONTACT_READ_PROPERTIES], undefined, undefined, undefined, callOptions(session));
     } catch (err) {
       throw classifyHubSpotError(err, 'HubSpot contact list');
     }
@@ -33,7 +33,7 @@ export async function readContacts(session: CrmSession, ids: readonly string[]):
     const inputs = ids.slice(i, i + HUBSPOT_BATCH_MAX).map((id) => ({ id }));
     try {
       // A 207 lists ids that are gone (deleted or merged away): they are simply absent here.
-      const res = await client.crm.contacts.batchApi.read({ inputs, properties: [...CONTACT_READ_PROPERTIES], propertiesWithHistory: [] });
+      const res = await client.crm.contacts.batchApi.read({ inputs, properties: [...CONTACT_READ_PROPERTIES], propertiesWithHistory: [] }, undefined, callOptions(session));
       for (const r of res.results) out.push(fromHubSpotContact({ id: r.id, properties: r.properties }));
     } catch (err) {
       throw classifyHubSpotError(err, 'HubSpot contact batch read');
@@ -50,7 +50,7 @@ export async function writeContactBatch(
   if (batch.length > HUBSPOT_BATCH_MAX) throw new RangeError(`a HubSpot batch holds at most ${HUBSPOT_BATCH_MAX} records`);
   let res;
   try {
-    res = await sessionClient(session).crm.contacts.batchApi.update({ inputs: batch.map((b) => ({ id: b.id, properties: b.properties })) });
+    res = await sessionClient(session).crm.contacts.batchApi.update({ inputs: batch.map((b) => ({ id: b.id, properties: b.properties })) }, callOptions(session));
   } catch (err) {
     throw classifyHubSpotError(err, 'HubSpot contact batch update');
   }

@@ -6,7 +6,7 @@
 import { HUBSPOT_PROPERTY_GROUP, hubspotFieldsFor, toHubSpotPropertyCreate } from '../../src/domain/fields.ts';
 import { SwayError } from '../../src/domain/errors.ts';
 import type { CrmSession, ProvisionResult } from '../connector.ts';
-import { sessionClient } from './client.ts';
+import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
 
 const OBJECT_TYPE = 'contacts';
@@ -27,8 +27,8 @@ export async function provision(session: CrmSession): Promise<ProvisionResult> {
   let groups: { name: string }[];
   let properties: { name: string }[];
   try {
-    groups = (await client.crm.properties.groupsApi.getAll(OBJECT_TYPE)).results;
-    properties = (await client.crm.properties.coreApi.getAll(OBJECT_TYPE)).results;
+    groups = (await client.crm.properties.groupsApi.getAll(OBJECT_TYPE, callOptions(session))).results;
+    properties = (await client.crm.properties.coreApi.getAll(OBJECT_TYPE, undefined, undefined, callOptions(session))).results;
   } catch (err) {
     throw classifyHubSpotError(err, 'HubSpot property read');
   }
@@ -36,7 +36,7 @@ export async function provision(session: CrmSession): Promise<ProvisionResult> {
   let groupCreated = false;
   if (!groups.some((g) => g.name === HUBSPOT_PROPERTY_GROUP.name)) {
     groupCreated = await createUnlessExists(
-      () => client.crm.properties.groupsApi.create(OBJECT_TYPE, { ...HUBSPOT_PROPERTY_GROUP }),
+      () => client.crm.properties.groupsApi.create(OBJECT_TYPE, { ...HUBSPOT_PROPERTY_GROUP }, callOptions(session)),
       'HubSpot property group create',
     );
   }
@@ -52,7 +52,7 @@ export async function provision(session: CrmSession): Promise<ProvisionResult> {
       continue;
     }
     const made = await createUnlessExists(
-      () => client.crm.properties.coreApi.create(OBJECT_TYPE, def as never),
+      () => client.crm.properties.coreApi.create(OBJECT_TYPE, def as never, callOptions(session)),
       `HubSpot property create (${def.name})`,
     );
     (made ? created : existing).push(def.name);

@@ -1,7 +1,7 @@
 /** provision: create Sway's field group and fields in the CRM, then pull its contacts. */
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { getInstallation } from '../store/installations.ts';
-import { sessionFor } from '../sync/access.ts';
+import { withSession } from '../sync/access.ts';
 import type { JobContext } from './context.ts';
 import { enqueue } from './queues.ts';
 import { recordRun } from './run.ts';
@@ -9,8 +9,7 @@ import { recordRun } from './run.ts';
 export async function provisionJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
   await recordRun(ctx, 'provision', installationId, jobId, async () => {
     const inst = await getInstallation(ctx.db, installationId);
-    const session = await sessionFor(ctx.access, installationId);
-    const result = await connectors[inst!.crm as CrmId].provision(session);
+    const result = await withSession(ctx.access, installationId, (s) => connectors[inst!.crm as CrmId].provision(s));
     return { counts: { created: result.created.length, existing: result.existing.length, groupCreated: result.groupCreated ? 1 : 0 } };
   });
   await enqueue(ctx.queues, 'pull', installationId, jobId);

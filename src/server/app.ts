@@ -3,6 +3,7 @@ import express from 'express';
 import type { AppContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
+import { runsRoutes } from './runs.ts';
 import { signalsRoutes } from './signals.ts';
 
 export function createApp(ctx: AppContext): express.Express {
@@ -13,6 +14,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(hubspotOAuthRoutes(ctx));
   app.use(signalsRoutes(ctx));
+  app.use(runsRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

@@ -1,6 +1,6 @@
 /** Job run history: one row per provision/pull/score/push run with counts and per-record errors. */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { runs } from './schema.ts';
 
@@ -36,4 +36,18 @@ export async function finishRun(
 export async function listRuns(db: Db, installationId: string, kind?: RunKind): Promise<Run[]> {
   const where = kind ? and(eq(runs.installationId, installationId), eq(runs.kind, kind)) : eq(runs.installationId, installationId);
   return db.select().from(runs).where(where).orderBy(desc(runs.startedAt));
+}
+
+/** One installation's runs, newest first, for the API. */
+export async function listRunsPage(db: Db, installationId: string, opts: { kind?: string; limit: number; before?: Date }): Promise<Run[]> {
+  const conds = [eq(runs.installationId, installationId)];
+  if (opts.kind) conds.push(eq(runs.kind, opts.kind));
+  if (opts.before) conds.push(lt(runs.startedAt, opts.before));
+  return db.select().from(runs).where(and(...conds)).orderBy(desc(runs.startedAt)).limit(opts.limit);
+}
+
+/** A run, only if it belongs to this installation. */
+export async function getRun(db: Db, installationId: string, id: string): Promise<Run | null> {
+  const [row] = await db.select().from(runs).where(and(eq(runs.id, id), eq(runs.installationId, installationId)));
+  return row ?? null;
 }

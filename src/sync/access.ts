@@ -95,3 +95,17 @@ function requestHooks(deps: AccessDeps, inst: Installation): RequestHooks {
     },
   };
 }
+
+/**
+ * Runs one CRM call with a session; if the CRM rejects the token (401), refreshes it once —
+ * across all workers — and runs the call again.
+ */
+export async function withSession<T>(deps: AccessDeps, installationId: string, call: (s: CrmSession) => Promise<T>): Promise<T> {
+  const first = await sessionFor(deps, installationId);
+  try {
+    return await call(first);
+  } catch (err) {
+    if (!(err instanceof SwayError) || err.code !== 'AUTH_EXPIRED') throw err;
+    return call(await sessionFor(deps, installationId, first.accessToken));
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Run history and sync health for the caller's installation (API key): GET /api/v1/runs,
+ * GET /api/v1/runs/:id and GET /api/v1/stats/daily. Another installation's run is a 404,
+ * never a 403, so ids reveal nothing across tenants.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { getRun, listRunsPage } from '../store/runs.ts';
+import { dailyStats } from '../store/request-stats.ts';
+import { apiKeyAuth } from './api-key-auth.ts';
+import type { AppContext } from './context.ts';
+import { HttpError } from './http-errors.ts';
+
+const ListQuery = z.strictObject({
+  kind: z.enum(['provision', 'pull', 'score', 'push', 'webhook']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+
+const present = (r: NonNullable<Awaited<ReturnType<typeof getRun>>>, withErrors: boolean) => ({
+  id: r.id,
+  kind: r.kind,
+  status: r.status,
+  counts: r.counts,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+  durationMs: r.durationMs,
+  errorCount: r.errors.length,
+  ...(withErrors ? { errors: r.errors } : {}),
+});
+
+export function runsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const auth = apiKeyAuth(ctx.db);
+
+  router.get('/api/v1/runs', auth, async (req, res) => {
+    const q = ListQuery.safeParse(req.query);
+    if (!q.success) {
+      throw new HttpError(400, 'INVALID_QUERY', 'bad query parameters', q.error.issues.map((i) => ({ path: ['query', ...i.path].join('.'), message: i.message })));
+    }
+    const runs = await listRunsPage(ctx.db, res.locals.installationId as string, { kind: q.data.kind, limit: q.data.limit, before: q.data.before ? new Date(q.data.before) : undefined });
+    res.json({ runs: runs.map((r) => present(r, false)) });
+  });
+
+  router.get('/api/v1/runs/:id', auth, async (req, res) => {
+    const id = String(req.params.id);
+    const run = z.uuid().safeParse(id).success ? await getRun(ctx.db, res.locals.installationId as string, id) : null;
+    if (!run) throw new HttpError(404, 'NOT_FOUND', `no run ${id} for this installation`);
+    res.json(present(run, true));
+  });
+
+  router.get('/api/v1/stats/daily', auth, async (_req, res) => {
+    res.json({ days: await dailyStats(ctx.db, res.locals.installationId as string) });
+  });
+  return router;
+}
