@@ -82,6 +82,31 @@ export interface CrmContact {
   modifiedAt: Date | null;
 }
 
+/** A deal / opportunity: purchase history and conversions. */
+export interface CrmDeal {
+  id: string;
+  pipeline: string | null;
+  stage: string | null;
+  amount: number | null;
+  closeDate: Date | null;
+  modifiedAt: Date | null;
+  /** Associated contacts, when the read asked for them. */
+  contactIds?: string[];
+}
+
+/** A pipeline and which of its stages mean "won". */
+export interface CrmPipeline {
+  id: string;
+  wonStageIds: string[];
+}
+
+/** One page of a search; `total` is the whole query's size (capped searches report it too). */
+export interface SearchPage<T> {
+  total: number;
+  results: T[];
+  nextAfter?: string;
+}
+
 export interface ProvisionResult {
   /** Field names created by this run (empty on a second run). */
   created: string[];
@@ -118,6 +143,20 @@ export interface Connector {
   provision(session: CrmSession): Promise<ProvisionResult>;
   /** Reads the given contacts (batched at the vendor maximum); ids the CRM no longer has are left out. */
   readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]>;
+  /** Contacts modified within [modifiedFrom, modifiedTo], oldest first (incremental pulls). */
+  searchContacts(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }): Promise<SearchPage<CrmContact>>;
+  /** Deals modified within the window, oldest first (without associations). */
+  searchDeals(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }): Promise<SearchPage<CrmDeal>>;
+  /** Pages through every deal with its associated contacts (a full read). */
+  listDeals(session: CrmSession): AsyncIterable<CrmDeal[]>;
+  /** Associated contact ids per deal. */
+  dealContacts(session: CrmSession, dealIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Deal pipelines with their won stages (stage ids are per pipeline). */
+  dealPipelines(session: CrmSession): Promise<CrmPipeline[]>;
+  /** The portal's own stage options for contacts (custom stages included). */
+  contactStageOptions(session: CrmSession): Promise<{ value: string; label: string; displayOrder: number }[]>;
+  /** Most results one search query can return; windows are split to stay under it. */
+  readonly searchResultCap: number;
   /** Pages through every contact (a full read), `pageSize` per call. */
   listContacts(session: CrmSession, options?: { pageSize?: number }): AsyncIterable<CrmContact[]>;
   /** Largest number of records one write request may carry. */

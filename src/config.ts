@@ -12,6 +12,7 @@ const DEFAULT_HUBSPOT_SCOPES = [
   'crm.objects.contacts.write',
   'crm.schemas.contacts.read',
   'crm.schemas.contacts.write',
+  'crm.objects.deals.read',
   'oauth',
 ].join(' ');
 

@@ -5,7 +5,9 @@ import type { Connector } from '../connector.ts';
 import { accountInfo, authorizeUrl, exchangeCode, refresh } from './oauth.ts';
 import { HUBSPOT_BATCH_MAX } from './api.ts';
 import { toHubSpotProperties } from './mappers.ts';
+import { contactStageOptions, dealContacts, dealPipelines, listDeals } from './deals.ts';
 import { listContacts, readContacts, updateContacts, writeContactBatch } from './records.ts';
+import { HUBSPOT_SEARCH_RESULT_CAP, searchContacts, searchDeals } from './search.ts';
 import { provision } from './schema.ts';
 
 export const hubspot = {
@@ -16,6 +18,13 @@ export const hubspot = {
   contactProperties: toHubSpotProperties,
   writeContactBatch,
   readContacts,
+  searchContacts,
+  searchDeals,
+  listDeals,
+  dealContacts,
+  dealPipelines,
+  contactStageOptions,
+  searchResultCap: HUBSPOT_SEARCH_RESULT_CAP,
   listContacts,
   updateContacts,
 } satisfies Connector;

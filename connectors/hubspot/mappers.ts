@@ -2,7 +2,7 @@
  * Pure mappers between HubSpot shapes and Sway's (unit-tested without HTTP).
  */
 import { FIELD_CATALOGUE, toHubSpotValue, type ContactFieldValues, type FieldKey } from '../../src/domain/fields.ts';
-import type { CrmContact } from '../connector.ts';
+import type { CrmContact, CrmDeal } from '../connector.ts';
 
 /** Catalogue values → the string map HubSpot's batch update takes (undefined keys are left out). */
 export function toHubSpotProperties(values: ContactFieldValues): Record<string, string> {
@@ -28,4 +28,32 @@ export function fromHubSpotContact(obj: { id: string; properties: Record<string,
     lifecycleStage: stage ? stage : null,
     modifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
   };
+}
+
+export const DEAL_READ_PROPERTIES = ['pipeline', 'dealstage', 'amount', 'closedate', 'hs_lastmodifieddate'] as const;
+
+const date = (v: string | null | undefined): Date | null => {
+  if (!v) return null;
+  // HubSpot returns ISO strings; older payloads and webhooks may carry epoch milliseconds.
+  const d = /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+export function fromHubSpotDeal(obj: { id: string; properties: Record<string, string | null | undefined> }, contactIds?: string[]): CrmDeal {
+  const p = obj.properties;
+  const amount = p.amount === undefined || p.amount === null || p.amount === '' ? null : Number(p.amount);
+  return {
+    id: obj.id,
+    pipeline: p.pipeline || null,
+    stage: p.dealstage || null,
+    amount: amount !== null && Number.isFinite(amount) ? amount : null,
+    closeDate: date(p.closedate),
+    modifiedAt: date(p.hs_lastmodifieddate),
+    ...(contactIds ? { contactIds } : {}),
+  };
+}
+
+/** A pipeline stage is "won" when HubSpot marks it closed with probability 1. */
+export function isWonStage(metadata: Record<string, string | undefined> | undefined): boolean {
+  return metadata?.isClosed === 'true' && Number(metadata?.probability) === 1;
 }

@@ -82,3 +82,44 @@ export function mapHubSpotLifecycleStage(
     ? (HUBSPOT_LIFECYCLE_STAGE_DEFAULTS[key] ?? 'unknown')
     : 'unknown';
 }
+
+/** One option of the portal's `lifecyclestage` property, as HubSpot describes it. */
+export interface StageOption {
+  value: string;
+  label: string;
+  displayOrder: number;
+}
+
+/** Label words that name a canonical stage outright, checked in this order. */
+const LABEL_HINTS: readonly [RegExp, CanonicalStage][] = [
+  [/evangelist|advocate|promoter|champion|ambassador|referr/i, 'advocacy'],
+  [/customer|client|closed.?won|purchas|bought|subscriber.?paid/i, 'purchase'],
+  [/opportunit|proposal|negotiat|sql|sales.?qualified|decision|trial|demo/i, 'decision'],
+  [/mql|marketing.?qualified|consider|evaluat|engaged|nurtur/i, 'consideration'],
+  [/lead|subscriber|visitor|prospect|aware|new/i, 'awareness'],
+];
+
+/**
+ * Builds the stage map of one portal from its own `lifecyclestage` options (pure). HubSpot's
+ * default values keep their documented mapping; a custom stage is mapped by words in its
+ * label, else it takes the stage of the nearest default stage before it in the portal's
+ * order (a stage inserted after "opportunity" is still a decision stage), else `unknown`.
+ * Admin overrides win over all of it.
+ */
+export function buildLifecycleStageMap(
+  options: readonly StageOption[],
+  overrides: Readonly<Record<string, CanonicalStage>> = {},
+): Record<string, CanonicalStage> {
+  const map: Record<string, CanonicalStage> = {};
+  let previous: CanonicalStage = 'unknown';
+  for (const o of [...options].sort((a, b) => a.displayOrder - b.displayOrder)) {
+    const key = o.value.trim().toLowerCase();
+    let stage: CanonicalStage;
+    if (Object.hasOwn(HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, key)) stage = HUBSPOT_LIFECYCLE_STAGE_DEFAULTS[key]!;
+    else stage = LABEL_HINTS.find(([re]) => re.test(o.label))?.[1] ?? previous;
+    map[key] = stage;
+    if (stage !== 'unknown') previous = stage;
+  }
+  for (const [k, v] of Object.entries(overrides)) if (isCanonicalStage(v)) map[k.trim().toLowerCase()] = v;
+  return map;
+}

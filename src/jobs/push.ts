@@ -6,11 +6,12 @@
  */
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { joinTopics, type ContactFieldValues } from '../domain/fields.ts';
-import { mapHubSpotLifecycleStage } from '../domain/stages.ts';
+import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
 import { linkedScoredContacts, type LinkedContact } from '../store/crm-records.ts';
 import { getInstallation } from '../store/installations.ts';
 import { sessionFor } from '../sync/access.ts';
 import { pushRecords } from '../sync/push-engine.ts';
+import { parseSettings } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
 import { recordRun } from './run.ts';
 
@@ -19,7 +20,8 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
     const inst = await getInstallation(ctx.db, installationId);
     const connector = connectors[inst!.crm as CrmId];
     const contacts = await linkedScoredContacts(ctx.db, installationId);
-    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c)) }));
+    const { stageMap } = parseSettings(inst!.settings);
+    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c, stageMap)) }));
     const { counts, errors } = await pushRecords(
       {
         db: ctx.db,
@@ -36,7 +38,7 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
 }
 
 /** Pure: the catalogue values Sway owns for one contact today (match fields come with matching). */
-export function contactValues(c: LinkedContact): ContactFieldValues {
+export function contactValues(c: LinkedContact, stageMap: Readonly<Record<string, CanonicalStage>> = {}): ContactFieldValues {
   const m = c.metrics;
   return {
     influenceScore: m.influenceScore,
@@ -44,7 +46,7 @@ export function contactValues(c: LinkedContact): ContactFieldValues {
     brandSentiment: m.brandSentiment,
     conversations30d: m.conversations30d,
     lastConversationAt: m.lastConversationAt ? new Date(m.lastConversationAt) : null,
-    stage: mapHubSpotLifecycleStage(c.lifecycleStage),
+    stage: mapHubSpotLifecycleStage(c.lifecycleStage, stageMap),
     advocate: m.advocate,
   };
 }

@@ -7,7 +7,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MAX_ATTEMPTS } from '../sync/retry.ts';
 
-export const JOB_KINDS = ['provision', 'pull', 'score', 'push'] as const;
+export const JOB_KINDS = ['provision', 'pull', 'score', 'push', 'webhook'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobData {

@@ -12,12 +12,14 @@ import { pullJob } from './pull.ts';
 import { JOB_KINDS, type JobData, type JobKind } from './queues.ts';
 import { pushJob } from './push.ts';
 import { scoreJob } from './score.ts';
+import { webhookJob } from './webhook.ts';
 
 const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId: string) => Promise<void>> = {
   provision: provisionJob,
   pull: pullJob,
   score: scoreJob,
   push: pushJob,
+  webhook: webhookJob,
 };
 
 export interface Workers {

@@ -5,6 +5,7 @@ import { errorHandler, sendError } from './http-errors.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
 import { runsRoutes } from './runs.ts';
 import { signalsRoutes } from './signals.ts';
+import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -14,6 +15,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(hubspotOAuthRoutes(ctx));
   app.use(signalsRoutes(ctx));
+  app.use(hubspotWebhookRoutes(ctx));
   app.use(runsRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));

@@ -3,7 +3,7 @@
  * data (secret-box.ts) and only ever unsealed in memory by src/sync/access.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AccountInfo, CrmId, TokenSet } from '../../connectors/connector.ts';
 import type { Db } from './db.ts';
 import { installations } from './schema.ts';
@@ -72,4 +72,12 @@ export async function markDisconnected(db: Db, id: string): Promise<void> {
 
 export async function countInstallations(db: Db): Promise<number> {
   return (await db.select({ id: installations.id }).from(installations)).length;
+}
+
+/** Merges keys into an installation's settings (one JSONB update; other keys are kept). */
+export async function updateSettings(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+  await db
+    .update(installations)
+    .set({ settings: sql`${installations.settings} || ${JSON.stringify(patch)}::jsonb`, updatedAt: new Date() })
+    .where(eq(installations.id, id));
 }

@@ -1,6 +1,7 @@
 // Authentication, rate limiting and scope checks for /crm/*, in HubSpot's order: an
 // unauthenticated call is rejected before it can use the account's budget; an authenticated
-// one is counted even when it then fails on scopes or validation.
+// one is counted even when it then fails on scopes or validation. Fault injection (faults.ts)
+// sits between the two, so only authenticated calls can get an injected fault.
 import type { NextFunction, Request, Response } from 'express';
 import {
   AUTH_NOT_FOUND_MESSAGE,
@@ -10,7 +11,7 @@ import {
   correlationId,
   expiredMessage,
 } from './errors.ts';
-import { rateLimitHeaders } from './rate-limit.ts';
+import { type RateLimitDecision, rateLimitHeaders } from './rate-limit.ts';
 import type { SandboxState } from './state.ts';
 
 export interface CrmLocals {
@@ -18,7 +19,8 @@ export interface CrmLocals {
   scopes: string[];
 }
 
-export function crmAuth(state: SandboxState) {
+/** 401 unless the bearer token is a live access token of this portal. */
+export function crmAuthenticate(state: SandboxState) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     const record = match ? state.accessTokens.get(match[1]!.trim()) : undefined;
@@ -32,22 +34,54 @@ export function crmAuth(state: SandboxState) {
     const locals = res.locals as CrmLocals;
     locals.portalId = state.opts.portalId;
     locals.scopes = record.scopes;
+    next();
+  };
+}
 
+/**
+ * The 429 HubSpot sends for the burst limit (no `category`), with the rate-limit headers. The
+ * groupName pattern is inferred from captured private-app bodies
+ * ("publicapi:private_app-api-calls-ten-secondly:…"). Fault injection reuses it unchanged.
+ */
+export function burstLimitError(state: SandboxState, decision: Pick<RateLimitDecision, 'max' | 'intervalMs'>): SandboxHttpError {
+  const headers = rateLimitHeaders({ ...decision, allowed: false, remaining: 0, retryAfterMs: 0 });
+  return new SandboxHttpError(429, {
+    status: 'error',
+    message: 'You have reached your ten_secondly_rolling limit.',
+    errorType: 'RATE_LIMIT',
+    correlationId: correlationId(),
+    policyName: 'TEN_SECONDLY_ROLLING',
+    groupName: `publicapi:oauth-api-calls-ten-secondly:${state.opts.appId}:${state.opts.portalId}`,
+  }, headers);
+}
+
+/** The per-account burst limit (TEN_SECONDLY_ROLLING); every answer carries the headers. */
+export function crmRateLimit(state: SandboxState) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
     const decision = state.limiter.take();
     res.set(rateLimitHeaders(decision));
-    if (!decision.allowed) {
-      // Body as HubSpot sends it for the burst limit (no `category`). The groupName pattern is
-      // inferred from captured private-app bodies ("publicapi:private_app-api-calls-ten-secondly:…").
-      throw new SandboxHttpError(429, {
-        status: 'error',
-        message: 'You have reached your ten_secondly_rolling limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: correlationId(),
-        policyName: 'TEN_SECONDLY_ROLLING',
-        groupName: `publicapi:oauth-api-calls-ten-secondly:${state.opts.appId}:${state.opts.portalId}`,
-      });
-    }
+    if (!decision.allowed) throw burstLimitError(state, decision);
     next();
+  };
+}
+
+/**
+ * The search endpoints' own per-account limit, on top of the burst limit. Body as HubSpot sends
+ * it for its per-second policies (captured: message 'You have reached your secondly limit.',
+ * errorType RATE_LIMIT, policyName SECONDLY — the SDK's RetryDecorator keys on that message).
+ * The groupName is inferred by analogy with the burst limit's.
+ */
+export function searchRateLimit(state: SandboxState) {
+  return (_req: Request, _res: Response, next: NextFunction): void => {
+    if (state.searchLimiter.take().allowed) return next();
+    throw new SandboxHttpError(429, {
+      status: 'error',
+      message: 'You have reached your secondly limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: correlationId(),
+      policyName: 'SECONDLY',
+      groupName: `publicapi:oauth-api-calls-secondly:crm-search:${state.opts.appId}:${state.opts.portalId}`,
+    });
   };
 }
 

@@ -71,21 +71,30 @@ const LIFECYCLE_STAGES: Array<[string, string]> = [
 const toOptions = (pairs: Array<[string, string]>): PropertyOption[] =>
   pairs.map(([value, label], displayOrder) => ({ label, value, displayOrder, hidden: false }));
 
-export function builtInContactProperties(at: string): PropertyDefinition[] {
-  const def = (
-    name: string,
-    label: string,
-    type: PropertyType,
-    fieldType: string,
-    extra: Partial<PropertyDefinition> = {},
-  ): PropertyDefinition => ({
+/** A HubSpot-defined property in the SDK's `Property` shape; `extra` overrides the defaults. */
+export function builtInProperty(
+  at: string,
+  name: string,
+  label: string,
+  type: PropertyType,
+  fieldType: string,
+  extra: Partial<PropertyDefinition> = {},
+): PropertyDefinition {
+  return {
     name, label, type, fieldType, description: '', groupName: 'contactinformation', options: [],
     displayOrder: -1, calculated: false, externalOptions: false, hasUniqueValue: false, hidden: false,
     hubspotDefined: true,
     modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: false },
     formField: false, createdAt: at, updatedAt: at, archived: false, ...extra,
-  });
-  const readOnly = { archivable: false, readOnlyDefinition: true, readOnlyValue: true };
+  };
+}
+
+export const READ_ONLY_VALUE = { archivable: false, readOnlyDefinition: true, readOnlyValue: true };
+
+export function builtInContactProperties(at: string): PropertyDefinition[] {
+  const def = (name: string, label: string, type: PropertyType, fieldType: string, extra: Partial<PropertyDefinition> = {}) =>
+    builtInProperty(at, name, label, type, fieldType, extra);
+  const readOnly = READ_ONLY_VALUE;
   return [
     def('email', 'Email', 'string', 'text', { formField: true }),
     def('firstname', 'First Name', 'string', 'text', { formField: true }),
@@ -97,6 +106,9 @@ export function builtInContactProperties(at: string): PropertyDefinition[] {
     def('createdate', 'Create Date', 'datetime', 'date'),
     def('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', { modificationMetadata: readOnly }),
     def('hs_object_id', 'Record ID', 'number', 'number', { modificationMetadata: readOnly }),
+    // Set by merges (ids separated by ';'); read-only like on HubSpot.
+    def('hs_merged_object_ids', 'Merged Contact IDs', 'enumeration', 'checkbox', { modificationMetadata: readOnly }),
+    def('hs_additional_emails', 'Additional email addresses', 'enumeration', 'checkbox', { modificationMetadata: readOnly }),
   ];
 }
 

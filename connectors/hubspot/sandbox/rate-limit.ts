@@ -20,10 +20,21 @@ export class RollingWindowLimiter {
   private accepted: number[] = [];
 
   constructor(
-    private readonly max: number,
-    private readonly intervalMs: number,
+    private max: number,
+    private intervalMs: number,
     private readonly now: () => number,
   ) {}
+
+  get settings(): { max: number; intervalMs: number } {
+    return { max: this.max, intervalMs: this.intervalMs };
+  }
+
+  /** Changes the budget at runtime; requests already counted stay in the window. */
+  reconfigure(max: number, intervalMs: number): void {
+    if (!Number.isInteger(max) || max < 1 || !(intervalMs > 0)) throw new Error(`invalid rate limit ${max}/${intervalMs}ms`);
+    this.max = max;
+    this.intervalMs = intervalMs;
+  }
 
   take(): RateLimitDecision {
     const t = this.now();

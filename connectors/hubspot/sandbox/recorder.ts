@@ -10,6 +10,7 @@ import type { RecordedRequest } from './types.ts';
 export interface RecorderLocals {
   portalId?: number;
   grantType?: string;
+  injected?: boolean; // set by faults.ts when the answer is an injected fault
 }
 
 function flattenQuery(query: Request['query']): Record<string, string> {
@@ -47,6 +48,7 @@ export function recorder(state: SandboxState) {
       const locals = res.locals as RecorderLocals;
       if (locals.portalId !== undefined) record.portalId = locals.portalId;
       if (locals.grantType !== undefined) record.grantType = locals.grantType;
+      if (locals.injected) record.injected = true;
       // Body parsers have run by now; express 5 leaves req.body undefined when none matched,
       // and an unparsable body stays undefined too.
       if (req.body !== undefined) record.body = req.body;

@@ -2,12 +2,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { crmAuth } from './crm-auth.ts';
+import { associationsRouter } from './associations-routes.ts';
+import { crmAuthenticate, crmRateLimit } from './crm-auth.ts';
 import { contactsRouter } from './crm-routes.ts';
+import { dealsRouter } from './deal-routes.ts';
 import { SandboxHttpError, apiErrorBody } from './errors.ts';
+import { injectFaults } from './faults.ts';
 import { oauthRouter } from './oauth-routes.ts';
+import { pipelinesRouter } from './pipelines.ts';
 import { propertiesRouter } from './properties-routes.ts';
 import { recorder } from './recorder.ts';
+import { searchRouter } from './search-routes.ts';
 import type { SandboxState } from './state.ts';
 
 interface BodyParserError {
@@ -45,9 +50,15 @@ export function buildApp(state: SandboxState): express.Express {
   app.use(recorder(state));
   app.use(oauthRouter(state));
   // Authentication (and the burst limit) come before body parsing, as on HubSpot: a bad token
-  // is a 401 whatever the body holds.
-  app.use('/crm', crmAuth(state), express.json({ limit: '5mb' }));
+  // is a 401 whatever the body holds. Injected faults hit authenticated calls only, before
+  // they are counted or do anything.
+  app.use('/crm', crmAuthenticate(state), injectFaults(state), crmRateLimit(state), express.json({ limit: '5mb' }));
+  // Search first: '/crm/v3/objects/contacts/search' must not be taken for a contact id.
+  app.use(searchRouter(state));
   app.use(contactsRouter(state));
+  app.use(dealsRouter(state));
+  app.use(associationsRouter(state));
+  app.use(pipelinesRouter(state));
   app.use(propertiesRouter(state));
   app.use((req: Request, res: Response) => {
     res.status(404).json(apiErrorBody('OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`));

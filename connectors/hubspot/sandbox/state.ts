@@ -1,6 +1,10 @@
-// Everything one sandbox remembers: one developer app, one portal, its tokens, contacts,
-// property definitions and the request log. Routes read and change it; nothing is persisted.
+// Everything one sandbox remembers: one developer app, one portal, its tokens, contacts, deals,
+// pipelines, property definitions, webhook and fault settings and the request log. Routes read
+// it; changes that HubSpot would announce by webhook go through changes.ts. Nothing is persisted.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { builtInDealProperties, DEAL_ALWAYS_RETURNED, DEFAULT_DEAL_PROPERTIES, defaultDealPipeline, type Pipeline } from './deal-defs.ts';
+import { FaultInjector } from './faults.ts';
+import { fullView, type ObjectKind, recordJson, type StoredRecord, valueOf } from './objects.ts';
 import {
   BUILT_IN_CONTACT_GROUPS,
   builtInContactProperties,
@@ -8,7 +12,8 @@ import {
   type PropertyGroup,
 } from './property-defs.ts';
 import { RollingWindowLimiter } from './rate-limit.ts';
-import type { RecordedRequest, ResolvedOptions, SandboxContact } from './types.ts';
+import type { RecordedRequest, ResolvedOptions, SandboxContact, SandboxDeal } from './types.ts';
+import { WebhookDispatcher } from './webhooks.ts';
 
 export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 
@@ -32,12 +37,12 @@ export interface RefreshTokenRecord {
   scopes: string[];
 }
 
-export interface StoredContact {
-  id: string;
-  // Values as stored; derived ones (hs_object_id, lastmodifieddate, createdate default) are not here.
-  values: Record<string, string>;
-  createdAt: number;
-  updatedAt: number;
+export type StoredContact = StoredRecord;
+
+/** A deleted (archived) contact: HubSpot keeps it restorable for 90 days. */
+export interface ArchivedRecord {
+  record: StoredRecord;
+  archivedAt: number;
 }
 
 /** The default properties HubSpot returns for contacts when a request names none. */
@@ -45,9 +50,15 @@ export const DEFAULT_CONTACT_PROPERTIES = ['createdate', 'email', 'firstname', '
 /** Always returned, whatever properties were asked for. */
 export const ALWAYS_RETURNED = ['createdate', 'hs_object_id', 'lastmodifieddate'];
 
-/** 'contacts' and its object type id '0-1' are the only object types this sandbox serves. */
+/** 'contacts' and its object type id '0-1' are the only object types with property routes. */
 export function normalizeObjectType(objectType: string): 'contacts' | undefined {
   return objectType === 'contacts' || objectType === 'contact' || objectType === '0-1' ? 'contacts' : undefined;
+}
+
+/** The object types served under /crm/v3/objects and associations: names, singulars and type ids. */
+export function crmObjectType(objectType: string): 'contacts' | 'deals' | undefined {
+  if (normalizeObjectType(objectType)) return 'contacts';
+  return objectType === 'deals' || objectType === 'deal' || objectType === '0-3' ? 'deals' : undefined;
 }
 
 export class SandboxState {
@@ -59,13 +70,66 @@ export class SandboxState {
   readonly contacts = new Map<string, StoredContact>();
   readonly properties = new Map<string, PropertyDefinition>();
   readonly groups = new Map<string, PropertyGroup>();
+  readonly archivedContacts = new Map<string, ArchivedRecord>();
+  /** Merged-away contact id → id of the record it was merged into (followed transitively). */
+  readonly mergedInto = new Map<string, string>();
+  readonly deals = new Map<string, StoredRecord>();
+  readonly dealProperties = new Map<string, PropertyDefinition>();
+  /** Deal id → associated contact ids (deal_to_contact, typeId 3), in association order. */
+  readonly dealContacts = new Map<string, string[]>();
+  readonly pipelines = new Map<string, Pipeline>();
+  readonly searchLimiter: RollingWindowLimiter;
+  readonly webhooks: WebhookDispatcher;
+  readonly faults = new FaultInjector();
+  readonly contactKind: ObjectKind;
+  readonly dealKind: ObjectKind;
   private nextContactId = 1;
+  // Deal ids come from another range, as on HubSpot, so a deal id never passes for a contact id.
+  private nextDealId = 9_000_001;
+  private nextCustomId = 100_000_001;
 
   constructor(readonly opts: ResolvedOptions) {
     this.limiter = new RollingWindowLimiter(opts.rateLimit.max, opts.rateLimit.intervalMs, opts.now);
+    this.searchLimiter = new RollingWindowLimiter(opts.searchRateLimit.max, opts.searchRateLimit.intervalMs, opts.now);
+    this.webhooks = new WebhookDispatcher({ portalId: opts.portalId, appId: opts.appId, clientSecret: opts.clientSecret, now: opts.now });
     const at = new Date(opts.now()).toISOString();
     for (const p of builtInContactProperties(at)) this.properties.set(p.name, p);
     for (const g of BUILT_IN_CONTACT_GROUPS) this.groups.set(g.name, { ...g });
+    for (const p of builtInDealProperties(at)) this.dealProperties.set(p.name, p);
+    const pipeline = defaultDealPipeline(at);
+    this.pipelines.set(pipeline.id, pipeline);
+    this.contactKind = {
+      name: 'contacts', singular: 'contact', upper: 'CONTACT', records: this.contacts,
+      defaults: DEFAULT_CONTACT_PROPERTIES, always: ALWAYS_RETURNED, lastModified: 'lastmodifieddate',
+      readScope: 'crm.objects.contacts.read', writeScope: 'crm.objects.contacts.write',
+      lookup: (name) => this.properties.get(name),
+    };
+    this.dealKind = {
+      name: 'deals', singular: 'deal', upper: 'DEAL', records: this.deals,
+      defaults: DEFAULT_DEAL_PROPERTIES, always: DEAL_ALWAYS_RETURNED, lastModified: 'hs_lastmodifieddate',
+      readScope: 'crm.objects.deals.read', writeScope: 'crm.objects.deals.write',
+      lookup: (name) => this.dealProperty(name),
+    };
+  }
+
+  kind(name: 'contacts' | 'deals'): ObjectKind {
+    return name === 'contacts' ? this.contactKind : this.dealKind;
+  }
+
+  /** Deal definitions with dealstage/pipeline options taken from the current pipelines. */
+  dealProperty(name: string): PropertyDefinition | undefined {
+    const def = this.dealProperties.get(name);
+    if (!def || (name !== 'dealstage' && name !== 'pipeline')) return def;
+    const pipelines = [...this.pipelines.values()];
+    const entries = name === 'pipeline'
+      ? pipelines.map((p) => ({ label: p.label, value: p.id }))
+      : pipelines.flatMap((p) => p.stages.map((s) => ({ label: s.label, value: s.id })));
+    return { ...def, options: entries.map((o, displayOrder) => ({ ...o, displayOrder, hidden: false })) };
+  }
+
+  /** A numeric id for custom pipelines and stages, as HubSpot gives them. */
+  customId(): string {
+    return String(this.nextCustomId++);
   }
 
   now(): number {
@@ -99,13 +163,35 @@ export class SandboxState {
   // ---- Contacts ----------------------------------------------------------------------------
 
   createContact(values: Record<string, string>): StoredContact {
+    return this.createRecord(this.contactKind, values);
+  }
+
+  /** Stores a new record without announcing it (changes.ts announces API and admin creations). */
+  createRecord(kind: ObjectKind, values: Record<string, string>): StoredRecord {
     const t = this.now();
-    const id = String(this.nextContactId++);
-    const contact: StoredContact = { id, values: {}, createdAt: t, updatedAt: t };
-    this.applyValues(contact, values);
-    contact.updatedAt = t;
-    this.contacts.set(id, contact);
-    return contact;
+    const id = String(kind.name === 'contacts' ? this.nextContactId++ : this.nextDealId++);
+    const record: StoredRecord = { id, values: {}, createdAt: t, updatedAt: t };
+    this.applyValues(record, values);
+    record.updatedAt = t;
+    kind.records.set(id, record);
+    return record;
+  }
+
+  /** A live contact by id, following merges when the portal resolves merged-away ids. */
+  resolveContact(id: string): StoredContact | undefined {
+    let current = id;
+    for (let hops = 0; this.opts.mergedIdsResolve && hops < 100 && this.mergedInto.has(current); hops++) current = this.mergedInto.get(current)!;
+    return this.contacts.get(current);
+  }
+
+  /** Live contacts associated with a deal (archived ones are hidden, as on HubSpot). */
+  dealContactIds(dealId: string): string[] {
+    return (this.dealContacts.get(dealId) ?? []).filter((id) => this.contacts.has(id));
+  }
+
+  /** Deals associated with a live contact, in deal id order. */
+  contactDealIds(contactId: string): string[] {
+    return [...this.dealContacts.entries()].filter(([, ids]) => ids.includes(contactId)).map(([dealId]) => dealId);
   }
 
   /** "" clears a value; everything else overwrites it. Bumps lastmodifieddate. */
@@ -125,31 +211,20 @@ export class SandboxState {
   }
 
   valueOf(contact: StoredContact, name: string): string | null {
-    if (name === 'hs_object_id') return contact.id;
-    if (name === 'lastmodifieddate') return new Date(contact.updatedAt).toISOString();
-    if (name === 'createdate') return contact.values.createdate ?? new Date(contact.createdAt).toISOString();
-    return contact.values[name] ?? null;
+    return valueOf(this.contactKind, contact, name);
   }
 
   /** The API view of a contact: the named properties, unset ones as null. */
-  contactJson(contact: StoredContact, names: string[]): {
-    id: string; properties: Record<string, string | null>; createdAt: string; updatedAt: string; archived: false;
-  } {
-    const properties: Record<string, string | null> = {};
-    for (const name of names) properties[name] = this.valueOf(contact, name);
-    return {
-      id: contact.id,
-      properties,
-      createdAt: new Date(contact.createdAt).toISOString(),
-      updatedAt: new Date(contact.updatedAt).toISOString(),
-      archived: false,
-    };
+  contactJson(contact: StoredContact, names: string[]) {
+    return recordJson(this.contactKind, contact, names);
   }
 
   /** The test-facing view: every set value plus the derived ones. */
   sandboxContact(contact: StoredContact): SandboxContact {
-    const names = [...new Set([...Object.keys(contact.values), ...ALWAYS_RETURNED])];
-    const { id, properties, createdAt, updatedAt } = this.contactJson(contact, names);
-    return { id, properties, createdAt, updatedAt };
+    return fullView(this.contactKind, contact);
+  }
+
+  sandboxDeal(deal: StoredRecord): SandboxDeal {
+    return { ...fullView(this.dealKind, deal), contactIds: this.dealContactIds(deal.id) };
   }
 }

@@ -10,6 +10,17 @@ export interface HubSpotSandboxOptions {
   rateLimit?: { max: number; intervalMs: number }; // default { max: 100, intervalMs: 10_000 }
   accessTokenTtlSeconds?: number; // default 1800
   now?: () => number; // clock in ms, default Date.now (lets tests move time)
+  /** A record modified less than this long ago is not yet visible to search (HubSpot's index lag). Default 0. */
+  searchLagMs?: number;
+  /** The search endpoints' own per-account limit. Default { max: 5, intervalMs: 1000 }. */
+  searchRateLimit?: { max: number; intervalMs: number };
+  /** Filter limits of one search. Default { groups: 5, filtersPerGroup: 6, filters: 18 } (see search.ts). */
+  searchFilterLimits?: { groups: number; filtersPerGroup: number; filters: number };
+  /**
+   * After a merge, reads by a merged-away id return the merged record, as HubSpot documents.
+   * false makes those ids 404 instead (a stricter model some tests may want). Default true.
+   */
+  mergedIdsResolve?: boolean;
 }
 
 export interface RecordedRequest {
@@ -22,6 +33,8 @@ export interface RecordedRequest {
   grantType?: string;
   bearer?: string;
   body?: unknown;
+  /** true when the status was produced by setFaults(), not by the request itself. */
+  injected?: boolean;
 }
 
 export interface SandboxContact {
@@ -29,6 +42,54 @@ export interface SandboxContact {
   properties: Record<string, string | null>;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SandboxDeal extends SandboxContact {
+  contactIds: string[];
+}
+
+export interface LifecycleStageOption {
+  label: string;
+  value: string;
+  displayOrder: number;
+}
+
+export interface PipelineStageInput {
+  id?: string; // default: a numeric id, like HubSpot's custom stages
+  label: string;
+  probability: number; // 0..1
+  isClosed?: boolean; // default: probability is 0 or 1
+}
+
+export interface PipelineInput {
+  id?: string; // default: a numeric id, like HubSpot's custom pipelines
+  label: string;
+  displayOrder?: number;
+  stages: PipelineStageInput[];
+}
+
+export interface WebhookConfig {
+  targetUrl: string;
+  /** Default: every contact.* and deal.* type. 'contact.propertyChange:email' narrows to one property. */
+  subscriptions?: string[];
+  maxRetries?: number; // default 3
+  retryDelayMs?: number; // default 200, multiplied by the attempt number
+  batchWindowMs?: number; // default 20: events within it go out in one request
+  timeoutMs?: number; // default 5000, HubSpot's delivery timeout
+}
+
+export interface WebhookDelivery {
+  at: number; // sandbox clock when the response (or failure) came back
+  status: number; // HTTP status, 0 for a timeout or network error
+  events: number;
+  attempt: number; // attemptNumber sent: 0 for the first try
+}
+
+export interface FaultConfig {
+  rate429?: number; // 0..1, share of authenticated /crm requests answered with a burst-limit 429
+  rate5xx?: number; // 0..1, share answered with a 502/503 gateway error
+  latencyMs?: number; // added before each authenticated /crm request is handled
+  seed?: number; // default 1: the same seed and request sequence give the same faults
 }
 
 export interface HubSpotSandbox {
@@ -46,6 +107,30 @@ export interface HubSpotSandbox {
   revokeRefreshTokens(): void; // every refresh token of this portal → BAD_REFRESH_TOKEN
   expireAccessTokens(): void; // every issued access token → 401 EXPIRED_AUTHENTICATION
   clearRequests(): void;
+
+  // ---- Portal administration, as a user in HubSpot's UI (changeSource CRM_UI) ----
+  setLifecycleStageOptions(options: LifecycleStageOption[]): void;
+  updateContact(id: string, props: Record<string, string>): void;
+  deleteContact(id: string): void; // archive: restorable, contact.deletion
+  restoreContact(id: string): void; // contact.restore
+  /** HubSpot semantics: the merged record gets a NEW id; returns it. */
+  mergeContacts(primaryId: string, mergedId: string): string;
+  privacyDeleteContact(id: string): void; // GDPR: permanent, contact.privacyDeletion
+  createDeal(props: Record<string, string>, contactIds?: string[]): string;
+  updateDeal(id: string, props: Record<string, string>): void;
+  deleteDeal(id: string): void;
+  getDeal(id: string): SandboxDeal | undefined;
+  listDeals(): SandboxDeal[];
+  addDealPipeline(pipeline: PipelineInput): string; // returns the pipeline id
+
+  // ---- Webhooks ----
+  configureWebhooks(config: WebhookConfig): void;
+  readonly webhookDeliveries: WebhookDelivery[];
+  flushWebhooks(): Promise<void>; // resolves once everything queued so far is delivered or given up
+
+  // ---- Faults and limits ----
+  setFaults(faults: FaultConfig): void; // {} turns faults off
+  setRateLimit(limit: { max: number; intervalMs: number }): void;
 }
 
 /** Options after defaults are applied. */
@@ -58,6 +143,10 @@ export interface ResolvedOptions {
   rateLimit: { max: number; intervalMs: number };
   accessTokenTtlSeconds: number;
   now: () => number;
+  searchLagMs: number;
+  searchRateLimit: { max: number; intervalMs: number };
+  searchFilterLimits: { groups: number; filtersPerGroup: number; filters: number };
+  mergedIdsResolve: boolean;
 }
 
 export function resolveOptions(options: HubSpotSandboxOptions = {}): ResolvedOptions {
@@ -70,5 +159,9 @@ export function resolveOptions(options: HubSpotSandboxOptions = {}): ResolvedOpt
     rateLimit: options.rateLimit ?? { max: 100, intervalMs: 10_000 },
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1800,
     now: options.now ?? Date.now,
+    searchLagMs: options.searchLagMs ?? 0,
+    searchRateLimit: options.searchRateLimit ?? { max: 5, intervalMs: 1000 },
+    searchFilterLimits: options.searchFilterLimits ?? { groups: 5, filtersPerGroup: 6, filters: 18 },
+    mergedIdsResolve: options.mergedIdsResolve ?? true,
   };
 }

@@ -16,3 +16,17 @@ describe('HubSpot mappers', () => {
     expect(fromHubSpotContact({ id: '8', properties: { email: '', lifecyclestage: null } })).toEqual({ id: '8', email: null, lifecycleStage: null, modifiedAt: null });
   });
 });
+
+describe('HubSpot deal mappers', async () => {
+  const { fromHubSpotDeal, isWonStage } = await import('../../../connectors/hubspot/mappers.ts');
+  it('reads a deal with amount, close date (ISO or epoch ms) and contacts', () => {
+    const d = fromHubSpotDeal({ id: '5', properties: { pipeline: 'default', dealstage: 'closedwon', amount: '1200.5', closedate: '1767225600000', hs_lastmodifieddate: '2026-11-01T00:00:00Z' } }, ['7']);
+    expect(d).toEqual({ id: '5', pipeline: 'default', stage: 'closedwon', amount: 1200.5, closeDate: new Date(1767225600000), modifiedAt: new Date('2026-11-01T00:00:00Z'), contactIds: ['7'] });
+    expect(fromHubSpotDeal({ id: '6', properties: { amount: '' } }).amount).toBeNull();
+  });
+  it('treats closed stages with probability 1 as won', () => {
+    expect(isWonStage({ isClosed: 'true', probability: '1.0' })).toBe(true);
+    expect(isWonStage({ isClosed: 'true', probability: '0.0' })).toBe(false);
+    expect(isWonStage({ isClosed: 'false', probability: '1.0' })).toBe(false);
+  });
+});

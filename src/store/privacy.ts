@@ -1,0 +1,85 @@
+/**
+ * Erasing a person: everything Sway holds about them, in one transaction.
+ *
+ * Deleting the people row cascades (schema.ts) to person_emails, person_handles, interactions
+ * in both directions (what they said and what was said to them) and person_links. What does
+ * not cascade is what Sway keeps about the CRM records linked to them — crm_records (their
+ * email, stage) and pushed_values (their scores as written) — which goes too when the request
+ * comes from the CRM (`withCrmRecords`). A future ingest "delete person" API reuses purgePerson
+ * without it: there the CRM records stay and are simply no longer linked.
+ *
+ * Other people's metrics were computed with the erased interactions: callers rescore.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ChangeObjectType } from '../domain/change-events.ts';
+import type { Db } from './db.ts';
+import { crmRecords, people, personLinks, pushedValues } from './schema.ts';
+import { scrubEventsFor } from './webhook-events.ts';
+
+export interface PurgeResult {
+  /** Whether a person was found and erased. */
+  personDeleted: boolean;
+  /** CRM records whose rows were removed with them (`withCrmRecords`). */
+  records: { objectType: string; crmId: string }[];
+}
+
+export async function purgePerson(
+  db: Db,
+  installationId: string,
+  personId: number,
+  options: { withCrmRecords?: boolean } = {},
+): Promise<PurgeResult> {
+  return db.transaction(async (tx) => {
+    const linked = await tx
+      .select({ objectType: personLinks.objectType, crmId: personLinks.crmId })
+      .from(personLinks)
+      .where(and(eq(personLinks.installationId, installationId), eq(personLinks.personId, personId)));
+    const records = options.withCrmRecords ? linked : [];
+    for (const type of new Set(records.map((r) => r.objectType))) {
+      const ids = records.filter((r) => r.objectType === type).map((r) => r.crmId);
+      for (const t of [pushedValues, crmRecords] as const) {
+        await tx.delete(t).where(and(eq(t.installationId, installationId), eq(t.objectType, type), inArray(t.crmId, ids)));
+      }
+    }
+    // Scoped by installation: a person id from another tenant deletes nothing.
+    const deleted = await tx
+      .delete(people)
+      .where(and(eq(people.id, personId), eq(people.installationId, installationId)))
+      .returning({ id: people.id });
+    return { personDeleted: deleted.length > 0, records };
+  });
+}
+
+/**
+ * A CRM privacy deletion (HubSpot contact.privacyDeletion): erases the person linked to the
+ * record, if any, with every record linked to them, and the record's own rows; what stored
+ * events say about the record (its email in a property change…) is blanked.
+ *
+ * `fallbackPersonId`: the person the record was linked to before a plain deletion of the same
+ * record removed the link (HubSpot sends both events, in no guaranteed order).
+ */
+export async function purgeByCrmRecord(
+  db: Db,
+  installationId: string,
+  objectType: ChangeObjectType,
+  crmId: string,
+  options: { fallbackPersonId?: number | null } = {},
+): Promise<PurgeResult> {
+  return db.transaction(async (tx) => {
+    const [link] = await tx
+      .select({ personId: personLinks.personId })
+      .from(personLinks)
+      .where(and(eq(personLinks.installationId, installationId), eq(personLinks.objectType, objectType), eq(personLinks.crmId, crmId)));
+    const personId = link?.personId ?? options.fallbackPersonId ?? null;
+    const result: PurgeResult = personId !== null
+      ? await purgePerson(tx, installationId, personId, { withCrmRecords: true })
+      : { personDeleted: false, records: [] };
+    for (const t of [personLinks, pushedValues, crmRecords] as const) {
+      await tx.delete(t).where(and(eq(t.installationId, installationId), eq(t.objectType, objectType), eq(t.crmId, crmId)));
+    }
+    await scrubEventsFor(tx, installationId, objectType, crmId);
+    if (!result.records.some((r) => r.objectType === objectType && r.crmId === crmId)) result.records.push({ objectType, crmId });
+    return result;
+  });
+}
+
