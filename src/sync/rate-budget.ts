@@ -25,7 +25,9 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
 if blocked > now then return blocked - now end
-local interval = tonumber(ARGV[2])
+-- A grant leaves the window a little after the CRM's interval: requests reach the CRM some
+-- milliseconds after their grant, by varying amounts, and bursts must not meet there.
+local interval = tonumber(ARGV[2]) + math.max(50, math.floor(tonumber(ARGV[2]) / 100))
 local adapt = tonumber(redis.call('GET', KEYS[3]) or '1')
 local allowed = math.max(1, math.floor(tonumber(ARGV[1]) * adapt))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
@@ -44,17 +46,22 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > blocked then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 local adapt = tonumber(redis.call('GET', KEYS[2]) or '1')
-adapt = math.max(tonumber(ARGV[3]), adapt * tonumber(ARGV[2]))
+-- The 429s of one burst (several requests in flight) are one signal: adapt once per pause.
+if blocked <= now then adapt = math.max(tonumber(ARGV[3]), adapt * tonumber(ARGV[2])) end
+if untilMs > blocked then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 redis.call('SET', KEYS[2], tostring(adapt), 'PX', tonumber(ARGV[4]))
 return tostring(adapt)
 `;
 
-/** Each 429 multiplies the usable share by this (never below MIN_ADAPT); it resets after ADAPT_MEMORY_INTERVALS quiet intervals. */
+/**
+ * Each pause (one or more 429s) multiplies the usable share by ADAPT_FACTOR, never below
+ * MIN_ADAPT; after ADAPT_MEMORY_INTERVALS intervals without a 429 the full share is tried
+ * again (5 minutes at HubSpot's 10 s window), so a short contention does not slow Sway forever.
+ */
 export const ADAPT_FACTOR = 0.8;
 export const MIN_ADAPT = 0.3;
-export const ADAPT_MEMORY_INTERVALS = 6;
+export const ADAPT_MEMORY_INTERVALS = 30;
 
 let counter = 0;
 

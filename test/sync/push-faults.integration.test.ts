@@ -54,3 +54,33 @@ describe('push engine under injected faults', () => {
     }
   }, 120_000);
 });
+
+describe('shared budget under contention', () => {
+  it('adapts when other traffic takes 20% of the account limit: after the first pause, under 1% of requests get 429s', async () => {
+    // 20 requests per window, so each 5,000-contact push (50 batches) spans several windows.
+    h.sandbox.setRateLimit({ max: 20, intervalMs: WINDOW_MS });
+    const budgetDeps = { ...deps() };
+    const { RateBudget } = await import('../../src/sync/rate-budget.ts');
+    const budget = new RateBudget(h.rt.jobs.access.redis, `${h.rt.config.redis.prefix}-contention`, { standard: { limit: 20, intervalMs: WINDOW_MS, share: 0.9 } });
+    const access = { ...h.rt.jobs.access, budget };
+    budgetDeps.session = (rejected?: string) => sessionFor(access, installationId, rejected);
+    h.sandbox.setFaults({ contention: 0.2, rate5xx: 0.05, seed: 3 });
+    const mark = h.sandbox.requests.length;
+    await pushRecords(budgetDeps, desired(2));
+    const want = desired(3);
+    const { counts } = await pushRecords(budgetDeps, want);
+    h.sandbox.setFaults({});
+    h.sandbox.setRateLimit({ max: 100, intervalMs: WINDOW_MS });
+    expect(counts.written).toBe(N);
+    const writes = h.sandbox.requests.slice(mark).filter((r) => r.path.endsWith('/batch/update'));
+    const first429 = writes.findIndex((r) => r.status === 429);
+    expect(first429).toBeGreaterThanOrEqual(0); // contention did bite before adapting
+    // Requests in flight when the first 429 came back may still hit the wall; count after them.
+    const after = writes.slice(first429 + 4);
+    const share = after.filter((r) => r.status === 429).length / after.length;
+    expect(after.length).toBeGreaterThan(80);
+    expect(share).toBeLessThan(0.01);
+    expect(await budget.adaptation(`hubspot:${h.sandbox.portalId}`)).toBeLessThan(1);
+    for (const w of want) expect(h.sandbox.getContact(w.id)!.properties.sway_influence_score).toBe(w.properties.sway_influence_score);
+  }, 120_000);
+});

@@ -58,7 +58,7 @@ export function burstLimitError(state: SandboxState, decision: Pick<RateLimitDec
 /** The per-account burst limit (TEN_SECONDLY_ROLLING); every answer carries the headers. */
 export function crmRateLimit(state: SandboxState) {
   return (_req: Request, res: Response, next: NextFunction): void => {
-    const decision = state.limiter.take();
+    const decision = state.limiter.take(state.faults.contention);
     res.set(rateLimitHeaders(decision));
     if (!decision.allowed) throw burstLimitError(state, decision);
     next();

@@ -47,6 +47,16 @@ export function contactsRouter(state: SandboxState): Router {
     res.json(recordJson(kind, contact, selectNames(kind, namesFromQuery(req.query.properties), kind.defaults)));
   });
 
+  // Single-record update (what a one-call-per-contact integration uses).
+  router.patch(`${base}/:contactId`, write, (req: Request, res: Response) => {
+    if (!isObject(req.body)) throw validationError('Invalid input JSON: expected an object.');
+    const contact = findBy(state, String(req.params.contactId), req.query.idProperty);
+    if (!contact) throw notFoundError('resource not found');
+    const [values] = validateValues(state, kind, [req.body.properties ?? {}], [contact]);
+    updateRecord(state, kind, contact, values!, 'INTEGRATION');
+    res.json(recordJson(kind, contact, echoNames(values!)));
+  });
+
   router.post(base, write, (req: Request, res: Response) => {
     if (!isObject(req.body)) throw validationError('Invalid input JSON: expected an object.');
     const [values] = validateValues(state, kind, [req.body.properties ?? {}]);

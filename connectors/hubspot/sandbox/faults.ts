@@ -28,6 +28,8 @@ export class FaultInjector {
   private rate429 = 0;
   private rate5xx = 0;
   latencyMs = 0;
+  /** Share of the burst limit used by other traffic (see FaultConfig.contention). */
+  contention = 0;
   private random = mulberry32(1);
 
   set(config: FaultConfig): void {
@@ -39,7 +41,9 @@ export class FaultInjector {
     }
     if (rate429 + rate5xx > 1) throw new Error('setFaults: rate429 + rate5xx must not exceed 1');
     if (!(latencyMs >= 0)) throw new Error(`setFaults: latencyMs must be ≥ 0, got ${latencyMs}`);
-    Object.assign(this, { rate429, rate5xx, latencyMs });
+    const contention = config.contention ?? 0;
+    if (!(contention >= 0 && contention < 1)) throw new Error(`setFaults: contention must be within 0..1 (exclusive), got ${contention}`);
+    Object.assign(this, { rate429, rate5xx, latencyMs, contention });
     this.random = mulberry32(config.seed ?? 1);
   }
 

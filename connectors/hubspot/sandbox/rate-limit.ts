@@ -36,16 +36,18 @@ export class RollingWindowLimiter {
     this.intervalMs = intervalMs;
   }
 
-  take(): RateLimitDecision {
+  /** `reservedShare`: part of the limit other traffic on the account uses (fault injection). */
+  take(reservedShare = 0): RateLimitDecision {
     const t = this.now();
     // A request made exactly intervalMs ago has left the window.
     while (this.accepted.length > 0 && this.accepted[0]! <= t - this.intervalMs) this.accepted.shift();
     const base = { max: this.max, intervalMs: this.intervalMs };
-    if (this.accepted.length >= this.max) {
+    const usable = Math.max(1, Math.floor(this.max * (1 - reservedShare)));
+    if (this.accepted.length >= usable) {
       return { ...base, allowed: false, remaining: 0, retryAfterMs: this.accepted[0]! + this.intervalMs - t };
     }
     this.accepted.push(t);
-    return { ...base, allowed: true, remaining: this.max - this.accepted.length, retryAfterMs: 0 };
+    return { ...base, allowed: true, remaining: usable - this.accepted.length, retryAfterMs: 0 };
   }
 
   reset(): void {

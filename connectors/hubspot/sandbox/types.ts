@@ -90,6 +90,13 @@ export interface FaultConfig {
   rate5xx?: number; // 0..1, share answered with a 502/503 gateway error
   latencyMs?: number; // added before each authenticated /crm request is handled
   seed?: number; // default 1: the same seed and request sequence give the same faults
+  /**
+   * 0..1, share of the account's burst limit taken by other traffic on the same account
+   * (other integrations, the customer's own scripts): requests beyond the remaining share get
+   * real TEN_SECONDLY_ROLLING 429s. Unlike rate429 these depend on the caller's pace, so a
+   * client that adapts its budget can avoid them.
+   */
+  contention?: number;
 }
 
 export interface HubSpotSandbox {
