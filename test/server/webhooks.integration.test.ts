@@ -286,7 +286,7 @@ describe('webhook events: deletions, merges, privacy deletions', () => {
     await webhookJob(h.rt.jobs, installationId, 'merge');
 
     const survivor = await recordRows(ids.survivor!);
-    expect(survivor.link).toMatchObject([{ personId: await personId('mergy'), method: 'email' }]);
+    expect(survivor.link).toMatchObject([{ personId: await personId('mergy'), method: 'merge' }]);
     // The primary had none of Sway's values, so HubSpot filled them from the merged record.
     expect(survivor.pushed).toMatchObject([{ values: pushedBefore, lastError: null }]);
     expect(survivor.record).toMatchObject([{ email: CONTACTS.survivor }]);
