@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   HUBSPOT_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.9),
   /** Search has its own limit: 5 requests per second per account. */
   HUBSPOT_SEARCH_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  /** Minutes between scheduled incremental pulls per installation; 0 turns the schedule off. */
+  PULL_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
   /** Concurrent write batches per push (each still waits for the shared budget). */
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Refresh an access token when it has less than this many seconds left. */
@@ -83,6 +85,7 @@ export interface Config {
     rateLimit: { limit: number; intervalMs: number; share: number; searchLimit: number };
   };
   pushConcurrency: number;
+  pullIntervalMs: number;
   tokenRefreshMarginMs: number;
   logLevel: string;
 }
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimit: { limit: e.HUBSPOT_RATE_LIMIT, intervalMs: e.HUBSPOT_RATE_INTERVAL_MS, share: e.HUBSPOT_RATE_SHARE, searchLimit: e.HUBSPOT_SEARCH_RATE_LIMIT },
     },
     pushConcurrency: e.PUSH_CONCURRENCY,
+    pullIntervalMs: e.PULL_INTERVAL_MINUTES * 60_000,
     tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };

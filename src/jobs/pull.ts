@@ -21,7 +21,7 @@ import { sessionFor, withSession } from '../sync/access.ts';
 import { pullWindow } from '../sync/pull-window.ts';
 import { parseSettings } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
-import { enqueue } from './queues.ts';
+import { enqueue, unschedulePull } from './queues.ts';
 import { recordRun } from './run.ts';
 
 /** How far before the cursor each incremental search starts. */
@@ -30,6 +30,12 @@ export const OVERLAP_MS = 5 * 60 * 1000;
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
 export async function pullJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
+  const current = await getInstallation(ctx.db, installationId);
+  if (!current || current.status !== 'active') {
+    // Uninstalled or revoked: stop the schedule instead of failing every interval.
+    await unschedulePull(ctx.queues, installationId);
+    return;
+  }
   await recordRun(ctx, 'pull', installationId, jobId, async () => {
     const inst = await getInstallation(ctx.db, installationId);
     const connector = connectors[inst!.crm as CrmId];

@@ -82,3 +82,13 @@ export async function pendingJobs(queues: Queues): Promise<number> {
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((q) => q.close()));
 }
+
+/** Each installation's periodic incremental pull (a BullMQ job scheduler, one per installation). */
+export async function schedulePull(queues: Queues, installationId: string, everyMs: number): Promise<void> {
+  if (everyMs <= 0) return;
+  await queues.pull.upsertJobScheduler(`pull-schedule-${installationId}`, { every: everyMs }, { name: 'pull', data: { installationId } });
+}
+
+export async function unschedulePull(queues: Queues, installationId: string): Promise<void> {
+  await queues.pull.removeJobScheduler(`pull-schedule-${installationId}`);
+}

@@ -8,7 +8,7 @@ import { Router, type Request } from 'express';
 import { connectors } from '../../connectors/index.ts';
 import { SwayError } from '../domain/errors.ts';
 import { oauthAppFrom } from '../jobs/context.ts';
-import { enqueue } from '../jobs/queues.ts';
+import { enqueue, schedulePull } from '../jobs/queues.ts';
 import { createApiKey } from '../store/api-keys.ts';
 import { saveInstallation } from '../store/installations.ts';
 import { consumeOAuthState, createOAuthState } from '../store/oauth-states.ts';
@@ -52,6 +52,7 @@ export function hubspotOAuthRoutes(ctx: AppContext): Router {
     // The state is single-use, so a job id derived from it makes this enqueue idempotent.
     const trigger = createHash('sha256').update(q.state!).digest('hex').slice(0, 16);
     const provisionJobId = await enqueue(ctx.queues, 'provision', installation.id, trigger);
+    await schedulePull(ctx.queues, installation.id, ctx.config.pullIntervalMs);
     ctx.logger.info({ installationId: installation.id, portalId: account.accountId, created }, 'hubspot installation saved');
     const body = { installationId: installation.id, portalId: account.accountId, reinstall: !created, apiKey, provisionJobId };
     // Secrets in this response must never be cached by a proxy or the browser.

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthState, consumeOAuthState, STATE_TTL_MS } from '../../src/store/oauth-states.ts';
 import { installations } from '../../src/store/schema.ts';
-import { unsealTokens } from '../../src/store/installations.ts';
+import { markDisconnected, unsealTokens } from '../../src/store/installations.ts';
+import { pullJob } from '../../src/jobs/pull.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 
 // One harness per file (PGlite start-up costs seconds); tests only add installations.
@@ -57,6 +58,12 @@ describe('HubSpot install (OAuth)', () => {
     expect(jobs.map((j) => j.data)).toEqual([{ installationId: result.installationId }]);
     // Jobs carry ids only.
     expect(JSON.stringify(jobs[0]!.data)).not.toContain(tokens.accessToken);
+    // Incremental pulls are scheduled every 15 minutes, and stop once the installation is gone.
+    const scheduler = await h.rt.queues.pull.getJobScheduler(`pull-schedule-${result.installationId}`);
+    expect(scheduler?.every).toBe(15 * 60_000);
+    await markDisconnected(h.rt.store.db, result.installationId);
+    await pullJob(h.rt.jobs, result.installationId, 'scheduled');
+    expect(await h.rt.queues.pull.getJobScheduler(`pull-schedule-${result.installationId}`)).toBeUndefined();
   });
 
   it('accepts a state once: replaying the callback is rejected', async () => {
