@@ -18,7 +18,7 @@ import { upsertDeals } from '../store/deals.ts';
 import { getInstallation, updateSettings } from '../store/installations.ts';
 import { getCursor, setCursor } from '../store/sync-cursors.ts';
 import { sessionFor, withSession } from '../sync/access.ts';
-import { pullWindow } from '../sync/pull-window.ts';
+import { pullWindow, type WindowSearch } from '../sync/pull-window.ts';
 import { parseSettings } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, unschedulePull } from './queues.ts';
@@ -51,51 +51,38 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
 
     // Contacts.
     const startedAt = new Date();
-    let newest = await getCursor(ctx.db, installationId, 'contact');
-    if (!newest) {
-      for await (const page of connector.listContacts(await sessionFor(ctx.access, installationId))) {
-        await upsertContacts(ctx.db, installationId, page);
-        counts.read! += page.length;
-        for (const c of page) newest = later(newest, c.modifiedAt);
-      }
-      newest ??= startedAt;
-    } else {
-      const from = new Date(newest.getTime() - OVERLAP_MS);
-      const r = await pullWindow((q) => call((c, s) => c.searchContacts(s, q)), from, startedAt, connector.searchResultCap, async (page) => {
-        await upsertContacts(ctx.db, installationId, page);
-        for (const c of page) newest = later(newest, c.modifiedAt);
-      });
-      counts.read! += r.read;
-      counts.windows! += r.windows;
-      counts.unreachable! += r.unreachable;
-    }
-    await setCursor(ctx.db, installationId, 'contact', newest!);
+    const contacts = await pullObject(ctx, installationId, 'contact', startedAt, {
+      list: async function* () {
+        yield* connector.listContacts(await sessionFor(ctx.access, installationId));
+      },
+      search: (q) => call((c, s) => c.searchContacts(s, q)),
+      cap: connector.searchResultCap,
+      store: (page) => upsertContacts(ctx.db, installationId, page),
+    });
+    counts.read = contacts.read;
+    counts.windows! += contacts.windows;
+    counts.unreachable! += contacts.unreachable;
 
     // Deals.
     try {
       const pipelines = await call((c, s) => c.dealPipelines(s));
       const won = new Map(pipelines.map((p) => [p.id, new Set(p.wonStageIds)]));
       const isWon = (d: CrmDeal) => !!d.stage && !!won.get(d.pipeline ?? 'default')?.has(d.stage);
-      let dealCursor = await getCursor(ctx.db, installationId, 'deal');
-      if (!dealCursor) {
-        for await (const page of connector.listDeals(await sessionFor(ctx.access, installationId))) {
-          await upsertDeals(ctx.db, installationId, page, isWon);
-          counts.deals! += page.length;
-          for (const d of page) dealCursor = later(dealCursor, d.modifiedAt);
-        }
-        dealCursor ??= startedAt;
-      } else {
-        const from = new Date(dealCursor.getTime() - OVERLAP_MS);
-        const r = await pullWindow((q) => call((c, s) => c.searchDeals(s, q)), from, startedAt, connector.searchResultCap, async (page) => {
-          const contacts = await call((c, s) => c.dealContacts(s, page.map((d) => d.id)));
-          await upsertDeals(ctx.db, installationId, page.map((d) => ({ ...d, contactIds: contacts.get(d.id) ?? [] })), isWon);
-          for (const d of page) dealCursor = later(dealCursor, d.modifiedAt);
-        });
-        counts.deals! += r.read;
-        counts.windows! += r.windows;
-        counts.unreachable! += r.unreachable;
-      }
-      await setCursor(ctx.db, installationId, 'deal', dealCursor!);
+      const deals = await pullObject(ctx, installationId, 'deal', startedAt, {
+        list: async function* () {
+          yield* connector.listDeals(await sessionFor(ctx.access, installationId));
+        },
+        search: (q) => call((c, s) => c.searchDeals(s, q)),
+        cap: connector.searchResultCap,
+        // Search results carry no associations: fetch them for the page.
+        store: async (page, fromSearch) => {
+          const withContacts = fromSearch ? await call((c, s) => c.dealContacts(s, page.map((d) => d.id))) : null;
+          await upsertDeals(ctx.db, installationId, withContacts ? page.map((d) => ({ ...d, contactIds: withContacts.get(d.id) ?? [] })) : page, isWon);
+        },
+      });
+      counts.deals = deals.read;
+      counts.windows! += deals.windows;
+      counts.unreachable! += deals.unreachable;
     } catch (err) {
       if (!(err instanceof SwayError && err.code === 'FORBIDDEN')) throw err;
       counts.dealsSkipped = 1;
@@ -104,4 +91,43 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
     return { counts, errors };
   });
   await enqueue(ctx.queues, 'score', installationId, jobId);
+}
+
+/**
+ * One object type: a full list on the first pull, then searches from the cursor minus the
+ * overlap. The cursor moves to the newest modification time read (never backwards).
+ */
+async function pullObject<T extends { modifiedAt: Date | null }>(
+  ctx: JobContext,
+  installationId: string,
+  objectType: string,
+  startedAt: Date,
+  io: {
+    list: () => AsyncIterable<T[]>;
+    search: WindowSearch<T>;
+    cap: number;
+    store: (page: T[], fromSearch: boolean) => Promise<void>;
+  },
+): Promise<{ read: number; windows: number; unreachable: number }> {
+  const cursor = await getCursor(ctx.db, installationId, objectType);
+  let newest = cursor;
+  const seen = (page: T[]) => {
+    for (const r of page) newest = later(newest, r.modifiedAt);
+  };
+  let result = { read: 0, windows: 0, unreachable: 0 };
+  if (!cursor) {
+    for await (const page of io.list()) {
+      await io.store(page, false);
+      result.read += page.length;
+      seen(page);
+    }
+    newest ??= startedAt;
+  } else {
+    result = await pullWindow(io.search, new Date(cursor.getTime() - OVERLAP_MS), startedAt, io.cap, async (page) => {
+      await io.store(page, true);
+      seen(page);
+    });
+  }
+  await setCursor(ctx.db, installationId, objectType, newest!);
+  return result;
 }
