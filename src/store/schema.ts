@@ -166,6 +166,8 @@ export const crmRecords = pgTable(
     crmId: text('crm_id').notNull(),
     email: text('email'),
     lifecycleStage: text('lifecycle_stage'),
+    /** Social handles read from CRM fields the admin named (settings.handleFields): network → handle. */
+    handles: jsonb('handles').$type<Record<string, string>>().notNull().default({}),
     /** The CRM's own last-modified time (HubSpot lastmodifieddate), for incremental pulls. */
     crmModifiedAt: ts('crm_modified_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -299,4 +301,45 @@ export const runs = pgTable(
     durationMs: integer('duration_ms'),
   },
   (t) => [index('runs_installation_started').on(t.installationId, t.startedAt)],
+);
+
+/** A person talking about the brand or its products (not to another person): topics and sentiment. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    network: text('network'),
+    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    /** −1..1: given, or computed from the text (which is not stored). */
+    sentiment: real('sentiment'),
+    sentimentSource: text('sentiment_source').notNull().default('given'),
+    occurredAt: ts('occurred_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('conversations_installation_external').on(t.installationId, t.externalId),
+    index('conversations_person').on(t.personId),
+  ],
+);
+
+/** Ids of people merged into another: later data sent under the old id lands on the survivor. */
+export const personAliases = pgTable(
+  'person_aliases',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    mergedAt: ts('merged_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.externalId] }), index('person_aliases_person').on(t.personId)],
 );
