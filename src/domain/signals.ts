@@ -77,6 +77,45 @@ export interface SignalsSchemaOptions {
 
 const DATETIME_MESSAGE = 'Expected an ISO 8601 date-time with seconds and a time zone, e.g. 2025-05-30T09:00:00Z';
 
+/** The one date-time rule of every item: ISO 8601 with zone, not more than a day ahead, canonical UTC out. */
+function occurredAtSchema(now: () => Date) {
+  return z.iso
+    // abort: one clear issue per bad value, not a cascade from the checks after it.
+    .datetime({ offset: true, abort: true, error: DATETIME_MESSAGE })
+    .refine((s) => Number.isFinite(Date.parse(s)), { message: 'Not a valid date', abort: true })
+    .refine((s) => Date.parse(s) <= now().getTime() + MAX_FUTURE_SKEW_MS, 'More than 1 day in the future')
+    // One canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
+    .transform((s) => new Date(s).toISOString());
+}
+
+/**
+ * A brand conversation: a person talking about the brand or its products (a post, a review, a
+ * community thread), not to another person. Sentiment is given, or computed from `text`
+ * (which is used for that and not stored).
+ */
+export function conversationSchema(now: () => Date) {
+  return z.strictObject({
+    externalId: Id,
+    person: Id,
+    network: z.enum(NETWORKS).optional(),
+    text: z.string().min(1).max(10_000).optional(),
+    topics: Topics.optional(),
+    sentiment: z.number().min(-1).max(1).optional(),
+    occurredAt: occurredAtSchema(now),
+  });
+}
+
+/** A provider's score for a person (Klout-style); normalised to a percentile per installation and provider. */
+export const ScoreSchema = z.strictObject({
+  person: Id,
+  provider: z.string().min(1).max(50),
+  score: z.number(),
+  scale: ScoreScale.default({ min: 0, max: 100 }),
+}).refine((p) => p.scale.min >= p.scale.max || (p.score >= p.scale.min && p.score <= p.scale.max), {
+  message: 'score must lie within scale (default 0..100)',
+  path: ['score'],
+});
+
 function interactionSchema(now: () => Date) {
   return z
     .strictObject({
@@ -86,13 +125,7 @@ function interactionSchema(now: () => Date) {
       kind: z.enum(INTERACTION_KINDS),
       topics: Topics.optional(),
       sentiment: z.number().min(-1).max(1).optional(),
-      occurredAt: z.iso
-        // abort: one clear issue per bad value, not a cascade from the checks after it.
-        .datetime({ offset: true, abort: true, error: DATETIME_MESSAGE })
-        .refine((s) => Number.isFinite(Date.parse(s)), { message: 'Not a valid date', abort: true })
-        .refine((s) => Date.parse(s) <= now().getTime() + MAX_FUTURE_SKEW_MS, 'More than 1 day in the future')
-        // One canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
-        .transform((s) => new Date(s).toISOString()),
+      occurredAt: occurredAtSchema(now),
     })
     .refine((i) => i.from !== i.to, { message: 'An interaction needs two different people', path: ['to'] });
 }
@@ -100,12 +133,12 @@ function interactionSchema(now: () => Date) {
 /** Rejects oversized batches before any item is parsed, so a huge body costs little CPU. */
 const BatchSize = z.unknown().superRefine((value, ctx) => {
   if (typeof value !== 'object' || value === null) return; // the object schema reports it
-  const { people, interactions } = value as Record<string, unknown>;
-  const total = (Array.isArray(people) ? people.length : 0) + (Array.isArray(interactions) ? interactions.length : 0);
+  const v = value as Record<string, unknown>;
+  const total = ['people', 'interactions', 'conversations', 'scores'].reduce((n, k) => n + (Array.isArray(v[k]) ? (v[k] as unknown[]).length : 0), 0);
   if (total > MAX_SIGNALS_PER_BATCH) {
     ctx.addIssue({
       code: 'custom',
-      message: `At most ${MAX_SIGNALS_PER_BATCH} people and interactions in total per batch (got ${total}); split it`,
+      message: `At most ${MAX_SIGNALS_PER_BATCH} items (people, interactions, conversations, scores) per batch (got ${total}); split it`,
     });
   }
 });
@@ -126,6 +159,8 @@ function batchObjectSchema(now: () => Date) {
     .strictObject({
       people: z.array(PersonSchema).optional(),
       interactions: z.array(interactionSchema(now)).optional(),
+      conversations: z.array(conversationSchema(now)).optional(),
+      scores: z.array(ScoreSchema).optional(),
     })
     .superRefine(checkBatch, {
       // Run even when items have issues: parts of the value may be unparsed, so checkBatch is defensive.
@@ -134,16 +169,20 @@ function batchObjectSchema(now: () => Date) {
     });
 }
 
-function checkBatch(value: { people?: unknown; interactions?: unknown }, ctx: z.RefinementCtx): void {
-  const people = Array.isArray(value.people) ? value.people : [];
-  const interactions = Array.isArray(value.interactions) ? value.interactions : [];
+function checkBatch(
+  value: { people?: unknown; interactions?: unknown; conversations?: unknown; scores?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const lists = [value.people, value.interactions, value.conversations, value.scores];
+  const arr = (v: unknown) => (Array.isArray(v) ? v : []);
   // A present but malformed list already has its own issue; only call a well-formed batch empty.
-  const wellFormed = [value.people, value.interactions].every((v) => v === undefined || Array.isArray(v));
-  if (wellFormed && people.length + interactions.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'A batch needs at least one person or interaction', path: [] });
+  const wellFormed = lists.every((v) => v === undefined || Array.isArray(v));
+  if (wellFormed && lists.reduce((n: number, v) => n + arr(v).length, 0) === 0) {
+    ctx.addIssue({ code: 'custom', message: 'A batch needs at least one person, interaction, conversation or score', path: [] });
   }
-  reportDuplicates(ctx, people, 'people', 'id');
-  reportDuplicates(ctx, interactions, 'interactions', 'externalId');
+  reportDuplicates(ctx, arr(value.people), 'people', 'id');
+  reportDuplicates(ctx, arr(value.interactions), 'interactions', 'externalId');
+  reportDuplicates(ctx, arr(value.conversations), 'conversations', 'externalId');
 }
 
 function reportDuplicates(ctx: z.RefinementCtx, items: unknown[], list: string, key: string): void {
@@ -168,6 +207,10 @@ export type SignalsBatch = z.output<typeof SignalsBatchSchema>;
 export type PersonInput = z.output<typeof PersonSchema>;
 /** A parsed interaction: `occurredAt` is UTC ISO 8601, at most 1 day in the future. */
 export type InteractionInput = z.output<ReturnType<typeof interactionSchema>>;
+/** A parsed brand conversation. */
+export type ConversationInput = z.output<ReturnType<typeof conversationSchema>>;
+/** A parsed provider score (scale filled in). */
+export type ScoreInput = z.output<typeof ScoreSchema>;
 /** What a caller may send before parsing (e.g. provider score scales may be omitted). */
 export type SignalsBatchRequest = z.input<ReturnType<typeof batchObjectSchema>>;
 

@@ -1,17 +1,21 @@
 /**
- * Stores one validated ingest batch atomically. Everything that could reject the batch
- * (references to unknown people, an email or handle already owned by another person) is
- * checked inside the transaction before the first write, and any problem rolls it all back:
- * a batch is stored whole or not at all.
+ * Stores one validated ingest batch. Everything that could reject an item (references to
+ * unknown people, an email or handle already owned by another person) is checked inside the
+ * transaction before the first write.
+ * - mode 'atomic' (the API): any problem rejects the whole batch; nothing is stored.
+ * - mode 'lenient' (file import): bad items are left out and reported; the rest is stored.
  *
- * People are keyed by the caller's id: re-sending a person replaces their name, audience,
- * topics and provider scores, and adds (never removes) emails and handles. Interactions are
- * keyed by externalId: re-sending one changes nothing.
+ * People are keyed by the caller's id (or an alias left by a merge): re-sending a person
+ * replaces their name, audience, topics and provider scores, and adds (never removes) emails
+ * and handles. Interactions and conversations are keyed by externalId: re-sending one changes
+ * nothing. Scores replace that provider's score for the person.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { textSentiment } from '../domain/sentiment.ts';
 import type { SignalsBatch } from '../domain/signals.ts';
+import { copyRows } from './bulk.ts';
 import type { Db } from './db.ts';
-import { interactions, people, personEmails, personHandles } from './schema.ts';
+import { conversations, people, personAliases, personEmails, personHandles } from './schema.ts';
 
 export interface IngestIssue {
   path: string;
@@ -29,77 +33,103 @@ export interface IngestResult {
   peopleUpserted: number;
   interactionsStored: number;
   interactionsDuplicate: number;
+  conversationsStored: number;
+  conversationsDuplicate: number;
+  scoresStored: number;
+  /** Lenient mode only: items left out, with the path of the item and why. */
+  rejected: IngestIssue[];
 }
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for our widest table. */
 const CHUNK = 1000;
-const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export async function storeSignals(db: Db, installationId: string, batch: SignalsBatch): Promise<IngestResult> {
-  const batchPeople = batch.people ?? [];
-  const batchInteractions = batch.interactions ?? [];
+export async function storeSignals(
+  db: Db,
+  installationId: string,
+  batch: SignalsBatch,
+  options: { mode?: 'atomic' | 'lenient' } = {},
+): Promise<IngestResult> {
+  const lenient = options.mode === 'lenient';
   return db.transaction(async (tx) => {
     const issues: IngestIssue[] = [];
+    const dropped = new Set<string>(); // item paths left out (lenient)
+    const reject = (path: string, message: string) => {
+      issues.push({ path, message });
+      dropped.add(path.split('.').slice(0, 2).join('.'));
+    };
 
-    // 1. Every interaction endpoint is a person in this batch or already stored.
-    const inBatch = new Set(batchPeople.map((p) => p.id));
-    const referenced = [...new Set(batchInteractions.flatMap((i) => [i.from, i.to]))].filter((id) => !inBatch.has(id));
-    const storedIds = await personIdsByExternal(tx, installationId, referenced);
-    batchInteractions.forEach((it, n) => {
-      for (const end of ['from', 'to'] as const) {
-        if (!inBatch.has(it[end]) && !storedIds.has(it[end])) {
-          issues.push({ path: `interactions.${n}.${end}`, message: `unknown person "${it[end]}": send the person in this batch or an earlier one` });
-        }
-      }
-    });
-
-    // 2. An email or handle belongs to one person only (conflicts are reported, not guessed).
+    // 1. An email or handle belongs to one person only (conflicts are reported, not guessed).
+    //    Emails and handles arrive normalised by the schema (src/domain/signals.ts).
+    const batchPeople = batch.people ?? [];
     const emailOwner = new Map<string, { owner: string; path: string }>();
     const handleOwner = new Map<string, { owner: string; path: string }>();
     batchPeople.forEach((p, n) => {
-      // Emails and handles arrive normalised by the schema (src/domain/signals.ts).
       (p.emails ?? []).forEach((email, m) => {
         const seen = emailOwner.get(email);
-        if (seen && seen.owner !== p.id) issues.push({ path: `people.${n}.emails.${m}`, message: `"${email}" is also given for person "${seen.owner}"` });
+        if (seen && seen.owner !== p.id) reject(`people.${n}.emails.${m}`, `"${email}" is also given for person "${seen.owner}"`);
         else emailOwner.set(email, { owner: p.id, path: `people.${n}.emails.${m}` });
       });
-      (p.handles ?? []).forEach((nh, m) => {
-        const k = `${nh.network}\u0000${nh.handle}`;
+      (p.handles ?? []).forEach((h, m) => {
+        const k = `${h.network}\u0000${h.handle}`;
         const seen = handleOwner.get(k);
-        if (seen && seen.owner !== p.id) issues.push({ path: `people.${n}.handles.${m}`, message: `${nh.network} handle "${nh.handle}" is also given for person "${seen.owner}"` });
+        if (seen && seen.owner !== p.id) reject(`people.${n}.handles.${m}`, `${h.network} handle "${h.handle}" is also given for person "${seen.owner}"`);
         else handleOwner.set(k, { owner: p.id, path: `people.${n}.handles.${m}` });
       });
     });
-    if (emailOwner.size > 0) {
+    for (const part of chunks([...emailOwner.keys()], 5000)) {
       const taken = await tx
         .select({ email: personEmails.email, owner: people.externalId })
         .from(personEmails)
         .innerJoin(people, eq(people.id, personEmails.personId))
-        .where(and(eq(personEmails.installationId, installationId), inArray(personEmails.email, [...emailOwner.keys()])));
+        .where(and(eq(personEmails.installationId, installationId), inArray(personEmails.email, part)));
       for (const t of taken) {
         const mine = emailOwner.get(t.email)!;
-        if (mine.owner !== t.owner) issues.push({ path: mine.path, message: `"${t.email}" already belongs to person "${t.owner}"` });
+        if (mine.owner !== t.owner) reject(mine.path, `"${t.email}" already belongs to person "${t.owner}"`);
       }
     }
-    if (handleOwner.size > 0) {
+    for (const part of chunks([...handleOwner.keys()], 5000)) {
       const taken = await tx
         .select({ network: personHandles.network, handle: personHandles.handle, owner: people.externalId })
         .from(personHandles)
         .innerJoin(people, eq(people.id, personHandles.personId))
-        .where(and(eq(personHandles.installationId, installationId), inArray(personHandles.handle, [...handleOwner.keys()].map((k) => k.split('\u0000')[1]!))));
+        .where(and(eq(personHandles.installationId, installationId), inArray(personHandles.handle, part.map((k) => k.split('\u0000')[1]!))));
       for (const t of taken) {
         const mine = handleOwner.get(`${t.network}\u0000${t.handle}`);
-        if (mine && mine.owner !== t.owner) issues.push({ path: mine.path, message: `${t.network} handle "${t.handle}" already belongs to person "${t.owner}"` });
+        if (mine && mine.owner !== t.owner) reject(mine.path, `${t.network} handle "${t.handle}" already belongs to person "${t.owner}"`);
       }
     }
-    if (issues.length > 0) throw new IngestRejected(issues);
+    const keptPeople = batchPeople.filter((_, n) => !dropped.has(`people.${n}`));
+
+    // 2. Every reference is a person in this batch or already stored (or an alias of one).
+    const inBatch = new Set(keptPeople.map((p) => p.id));
+    const refs = new Set<string>();
+    for (const i of batch.interactions ?? []) refs.add(i.from).add(i.to);
+    for (const c of batch.conversations ?? []) refs.add(c.person);
+    for (const s of batch.scores ?? []) refs.add(s.person);
+    const stored = await personIdsByExternal(tx, installationId, [...refs].filter((id) => !inBatch.has(id)));
+    const known = (id: string) => inBatch.has(id) || stored.has(id);
+    const unknown = (id: string) =>
+      batchPeople.some((p) => p.id === id)
+        ? `person "${id}" was rejected in this batch`
+        : `unknown person "${id}": send the person in this batch or an earlier one`;
+    (batch.interactions ?? []).forEach((it, n) => {
+      for (const end of ['from', 'to'] as const) if (!known(it[end])) reject(`interactions.${n}.${end}`, unknown(it[end]));
+    });
+    (batch.conversations ?? []).forEach((c, n) => {
+      if (!known(c.person)) reject(`conversations.${n}.person`, unknown(c.person));
+    });
+    (batch.scores ?? []).forEach((s, n) => {
+      if (!known(s.person)) reject(`scores.${n}.person`, unknown(s.person));
+    });
+    if (issues.length > 0 && !lenient) throw new IngestRejected(issues);
 
     // 3. Writes.
-    const ids = new Map(storedIds);
+    const ids = new Map(stored);
     const now = new Date();
-    for (const part of chunks(batchPeople)) {
+    for (const part of chunks(keptPeople)) {
       const rows = await tx
         .insert(people)
         .values(
@@ -109,7 +139,7 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
             name: p.name ?? null,
             audienceSize: p.audienceSize ?? null,
             topics: p.topics ?? [],
-            providerScores: (p.providerScores ?? []).map((s) => ({ provider: s.provider, score: s.score, min: s.scale?.min ?? 0, max: s.scale?.max ?? 100 })),
+            providerScores: (p.providerScores ?? []).map((s) => ({ provider: s.provider, score: s.score, min: s.scale.min, max: s.scale.max })),
             updatedAt: now,
           })),
         )
@@ -126,50 +156,90 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
         .returning({ id: people.id, externalId: people.externalId });
       for (const r of rows) ids.set(r.externalId, r.id);
     }
-    const emailRows = [...emailOwner].map(([email, { owner }]) => ({ installationId, email, personId: ids.get(owner)! }));
+    const keep = (owner: { owner: string; path: string }) => !dropped.has(owner.path.split('.').slice(0, 2).join('.'));
+    const emailRows = [...emailOwner].filter(([, o]) => keep(o)).map(([email, { owner }]) => ({ installationId, email, personId: ids.get(owner)! }));
     for (const part of chunks(emailRows)) await tx.insert(personEmails).values(part).onConflictDoNothing();
-    const handleRows = [...handleOwner].map(([k, { owner }]) => {
+    const handleRows = [...handleOwner].filter(([, o]) => keep(o)).map(([k, { owner }]) => {
       const [network, handle] = k.split('\u0000') as [string, string];
       return { installationId, network, handle, personId: ids.get(owner)! };
     });
     for (const part of chunks(handleRows)) await tx.insert(personHandles).values(part).onConflictDoNothing();
 
-    let interactionsStored = 0;
-    for (const part of chunks(batchInteractions)) {
+    const keptInteractions = (batch.interactions ?? []).filter((_, n) => !dropped.has(`interactions.${n}`));
+    const interactionsStored = await copyRows(tx, installationId, 'interactions', keptInteractions.map((i) => ({
+      externalId: i.externalId,
+      fromPersonId: ids.get(i.from)!,
+      toPersonId: ids.get(i.to)!,
+      kind: i.kind,
+      topics: i.topics ?? [],
+      sentiment: i.sentiment ?? null,
+      occurredAt: i.occurredAt,
+    })));
+
+    const keptConversations = (batch.conversations ?? []).filter((_, n) => !dropped.has(`conversations.${n}`));
+    let conversationsStored = 0;
+    for (const part of chunks(keptConversations)) {
       const rows = await tx
-        .insert(interactions)
+        .insert(conversations)
         .values(
-          part.map((i) => ({
-            installationId,
-            externalId: i.externalId,
-            fromPersonId: ids.get(i.from)!,
-            toPersonId: ids.get(i.to)!,
-            kind: i.kind,
-            topics: i.topics ?? [],
-            sentiment: i.sentiment ?? null,
-            occurredAt: new Date(i.occurredAt),
-          })),
+          part.map((c) => {
+            const computed = c.sentiment === undefined && c.text !== undefined;
+            return {
+              installationId,
+              externalId: c.externalId,
+              personId: ids.get(c.person)!,
+              network: c.network ?? null,
+              topics: c.topics ?? [],
+              sentiment: computed ? textSentiment(c.text!) : (c.sentiment ?? null),
+              sentimentSource: computed ? 'text' : 'given',
+              occurredAt: new Date(c.occurredAt),
+            };
+          }),
         )
-        .onConflictDoNothing({ target: [interactions.installationId, interactions.externalId] })
-        .returning({ id: interactions.id });
-      interactionsStored += rows.length;
+        .onConflictDoNothing({ target: [conversations.installationId, conversations.externalId] })
+        .returning({ id: conversations.id });
+      conversationsStored += rows.length;
     }
+
+    const keptScores = (batch.scores ?? []).filter((_, n) => !dropped.has(`scores.${n}`));
+    for (const s of keptScores) {
+      const score = JSON.stringify([{ provider: s.provider, score: s.score, min: s.scale.min, max: s.scale.max }]);
+      // Replace this provider's entry, keep the others.
+      await tx.execute(sql`
+        UPDATE people SET provider_scores =
+          (SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(provider_scores) e WHERE e->>'provider' <> ${s.provider})
+          || ${score}::jsonb,
+          updated_at = now()
+        WHERE id = ${ids.get(s.person)!}`);
+    }
+
     return {
-      peopleUpserted: batchPeople.length,
+      peopleUpserted: keptPeople.length,
       interactionsStored,
-      interactionsDuplicate: batchInteractions.length - interactionsStored,
+      interactionsDuplicate: keptInteractions.length - interactionsStored,
+      conversationsStored,
+      conversationsDuplicate: keptConversations.length - conversationsStored,
+      scoresStored: keptScores.length,
+      rejected: lenient ? issues : [],
     };
   });
 }
 
 async function personIdsByExternal(tx: Tx, installationId: string, externalIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const part of chunks(externalIds)) {
+  for (const part of chunks(externalIds, 5000)) {
     const rows = await tx
       .select({ id: people.id, externalId: people.externalId })
       .from(people)
       .where(and(eq(people.installationId, installationId), inArray(people.externalId, part)));
     for (const r of rows) out.set(r.externalId, r.id);
+    const missing = part.filter((id) => !out.has(id));
+    if (missing.length === 0) continue;
+    const aliases = await tx
+      .select({ id: personAliases.personId, externalId: personAliases.externalId })
+      .from(personAliases)
+      .where(and(eq(personAliases.installationId, installationId), inArray(personAliases.externalId, missing)));
+    for (const r of aliases) out.set(r.externalId, r.id);
   }
   return out;
 }

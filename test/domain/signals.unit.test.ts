@@ -161,7 +161,7 @@ describe('SignalsBatchSchema: each kind of bad input is reported at its exact pa
   });
 
   it('an empty batch', () => {
-    expect(issues({})).toEqual([{ path: '', message: 'A batch needs at least one person or interaction' }]);
+    expect(issues({})).toEqual([{ path: '', message: 'A batch needs at least one person, interaction, conversation or score' }]);
     expect(paths({ people: [], interactions: [] })).toEqual(['']);
   });
 
