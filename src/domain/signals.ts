@@ -82,11 +82,24 @@ function occurredAtSchema(now: () => Date) {
   return z.iso
     // abort: one clear issue per bad value, not a cascade from the checks after it.
     .datetime({ offset: true, abort: true, error: DATETIME_MESSAGE })
-    .refine((s) => Number.isFinite(Date.parse(s)), { message: 'Not a valid date', abort: true })
-    .refine((s) => Date.parse(s) <= now().getTime() + MAX_FUTURE_SKEW_MS, 'More than 1 day in the future')
-    // One canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
-    .transform((s) => new Date(s).toISOString());
+    // One pass (this runs for every item of every batch): parse once, check, and produce one
+    // canonical form (UTC, milliseconds, 'Z') so equal instants compare equal as strings.
+    .transform((s, ctx) => {
+      const t = Date.parse(s);
+      if (!Number.isFinite(t)) {
+        ctx.issues.push({ code: 'custom', message: 'Not a valid date', input: s });
+        return z.NEVER;
+      }
+      if (t > now().getTime() + MAX_FUTURE_SKEW_MS) {
+        ctx.issues.push({ code: 'custom', message: 'More than 1 day in the future', input: s });
+        return z.NEVER;
+      }
+      return CANONICAL_INSTANT.test(s) ? s : new Date(t).toISOString();
+    });
 }
+
+/** Already what toISOString() would give: no need to rebuild the string. */
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * A brand conversation: a person talking about the brand or its products (a post, a review, a

@@ -54,27 +54,93 @@ export interface InteractionRow {
 const TEMP = 'sway_copy_interactions';
 const COLUMNS = 'external_id, from_person_id, to_person_id, kind, topics, sentiment, occurred_at';
 
-/** Inserts interactions that are not stored yet; returns how many were new. */
+interface Driver {
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[]; count: number }>;
+  copy(text: string, body: string): Promise<void>;
+}
+
+function driver(tx: Tx): Driver {
+  const d = driverOf(tx);
+  if (d.kind === 'pg') {
+    const client = d.client as unknown as {
+      query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+      query(stream: unknown): NodeJS.WritableStream;
+    };
+    return {
+      query: async (text, params) => {
+        const r = await client.query(text, params);
+        return { rows: r.rows, count: r.rowCount ?? 0 };
+      },
+      copy: (text, body) => pipeline(Readable.from([body]), client.query(copyFrom(text.replace('$SOURCE', 'STDIN')))),
+    };
+  }
+  const client = d.client;
+  return {
+    query: async (text, params) => {
+      const r = (await client.query(text, params)) as { rows?: Record<string, unknown>[]; affectedRows?: number };
+      return { rows: r.rows ?? [], count: r.affectedRows ?? 0 };
+    },
+    copy: async (text, body) => {
+      await client.query(text.replace('$SOURCE', "'/dev/blob'"), [], { blob: new Blob([body]) });
+    },
+  };
+}
+
+function csvBody(rows: readonly InteractionRow[], installationId?: string): string {
+  const lead = installationId ? `${installationId},` : '';
+  let out = '';
+  for (const r of rows) {
+    out += `${lead}${csv(r.externalId)},${r.fromPersonId},${r.toPersonId},${csv(r.kind)},${csv(pgArray(r.topics))},${csv(r.sentiment)},${csv(r.occurredAt)}\n`;
+  }
+  return out;
+}
+
+/**
+ * Inserts interactions that are not stored yet; returns how many were new. Fast path: look up
+ * which externalIds exist, then COPY the rest straight into the table (one write per row).
+ * If a concurrent batch stored one of them in between, the COPY fails on the unique index:
+ * roll back to the savepoint and take the duplicate-safe path through a temporary table.
+ */
 export async function copyRows(tx: Tx, installationId: string, _table: 'interactions', rows: readonly InteractionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const body = rows
-    .map((r) => [csv(r.externalId), r.fromPersonId, r.toPersonId, csv(r.kind), csv(pgArray(r.topics)), csv(r.sentiment), csv(r.occurredAt)].join(','))
-    .join('\n');
-  const d = driverOf(tx);
-  const create = `CREATE TEMP TABLE IF NOT EXISTS ${TEMP} (external_id text, from_person_id bigint, to_person_id bigint, kind text, topics text[], sentiment real, occurred_at timestamptz) ON COMMIT DELETE ROWS`;
-  const move = `INSERT INTO interactions (installation_id, ${COLUMNS}) SELECT $1, ${COLUMNS} FROM ${TEMP} ON CONFLICT (installation_id, external_id) DO NOTHING`;
-  if (d.kind === 'pg') {
-    const client = d.client as unknown as { query: (q: unknown, p?: unknown[]) => Promise<{ rowCount: number | null }> & NodeJS.WritableStream };
-    await client.query(create);
-    await client.query(`TRUNCATE ${TEMP}`);
-    const stream = (d.client.query as (s: unknown) => NodeJS.WritableStream).call(d.client, copyFrom(`COPY ${TEMP} (${COLUMNS}) FROM STDIN (FORMAT csv)`));
-    await pipeline(Readable.from([body]), stream);
-    const res = await client.query(move, [installationId]);
-    return res.rowCount ?? 0;
+  const db = driver(tx);
+  const existing = await db.query('SELECT external_id FROM interactions WHERE installation_id = $1 AND external_id = ANY($2::text[])', [
+    installationId,
+    rows.map((r) => r.externalId),
+  ]);
+  const seen = new Set(existing.rows.map((r) => r.external_id as string));
+  const fresh = seen.size === 0 ? rows : rows.filter((r) => !seen.has(r.externalId));
+  if (fresh.length === 0) return 0;
+  await db.query('SAVEPOINT sway_copy');
+  try {
+    await db.copy(`COPY interactions (installation_id, ${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvBody(fresh, installationId));
+    await db.query('RELEASE SAVEPOINT sway_copy');
+    return fresh.length;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err; // unique_violation only
+    await db.query('ROLLBACK TO SAVEPOINT sway_copy');
   }
-  await d.client.query(create);
-  await d.client.query(`TRUNCATE ${TEMP}`);
-  await d.client.query(`COPY ${TEMP} (${COLUMNS}) FROM '/dev/blob' (FORMAT csv)`, [], { blob: new Blob([body]) });
-  const res = await d.client.query(move, [installationId]);
-  return res.affectedRows ?? 0;
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${TEMP} (external_id text, from_person_id bigint, to_person_id bigint, kind text, topics text[], sentiment real, occurred_at timestamptz) ON COMMIT DELETE ROWS`);
+  await db.query(`TRUNCATE ${TEMP}`);
+  await db.copy(`COPY ${TEMP} (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvBody(fresh));
+  const moved = await db.query(`INSERT INTO interactions (installation_id, ${COLUMNS}) SELECT $1, ${COLUMNS} FROM ${TEMP} ON CONFLICT (installation_id, external_id) DO NOTHING`, [installationId]);
+  return moved.count;
+}
+
+/**
+ * Internal ids of people by the caller's ids (aliases of merged people included), as one
+ * array parameter: far cheaper than an IN list of thousands of bound parameters.
+ */
+export async function personIdsByExternal(tx: Tx, installationId: string, externalIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (externalIds.length === 0) return out;
+  const db = driver(tx);
+  const found = await db.query('SELECT id, external_id FROM people WHERE installation_id = $1 AND external_id = ANY($2::text[])', [installationId, externalIds]);
+  for (const r of found.rows) out.set(r.external_id as string, Number(r.id));
+  const missing = externalIds.filter((id) => !out.has(id));
+  if (missing.length > 0) {
+    const aliases = await db.query('SELECT person_id, external_id FROM person_aliases WHERE installation_id = $1 AND external_id = ANY($2::text[])', [installationId, missing]);
+    for (const r of aliases.rows) out.set(r.external_id as string, Number(r.person_id));
+  }
+  return out;
 }

@@ -13,9 +13,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { textSentiment } from '../domain/sentiment.ts';
 import type { SignalsBatch } from '../domain/signals.ts';
-import { copyRows } from './bulk.ts';
+import { copyRows, personIdsByExternal } from './bulk.ts';
 import type { Db } from './db.ts';
-import { conversations, people, personAliases, personEmails, personHandles } from './schema.ts';
+import { conversations, people, personEmails, personHandles } from './schema.ts';
 
 export interface IngestIssue {
   path: string;
@@ -44,7 +44,6 @@ export interface IngestResult {
 const CHUNK = 1000;
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export async function storeSignals(
   db: Db,
@@ -223,23 +222,4 @@ export async function storeSignals(
       rejected: lenient ? issues : [],
     };
   });
-}
-
-async function personIdsByExternal(tx: Tx, installationId: string, externalIds: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const part of chunks(externalIds, 5000)) {
-    const rows = await tx
-      .select({ id: people.id, externalId: people.externalId })
-      .from(people)
-      .where(and(eq(people.installationId, installationId), inArray(people.externalId, part)));
-    for (const r of rows) out.set(r.externalId, r.id);
-    const missing = part.filter((id) => !out.has(id));
-    if (missing.length === 0) continue;
-    const aliases = await tx
-      .select({ id: personAliases.personId, externalId: personAliases.externalId })
-      .from(personAliases)
-      .where(and(eq(personAliases.installationId, installationId), inArray(personAliases.externalId, missing)));
-    for (const r of aliases) out.set(r.externalId, r.id);
-  }
-  return out;
 }
