@@ -80,6 +80,21 @@ export interface CrmContact {
   lifecycleStage: string | null;
   /** The CRM's last-modified time, when it sent one. */
   modifiedAt: Date | null;
+  /**
+   * Values of the extra properties the read asked for (`ContactReadOptions.extraProperties`,
+   * e.g. the handle fields an admin named), null when the record has no value. Absent when
+   * the read asked for none — callers must not read "absent" as "empty".
+   */
+  properties?: Record<string, string | null>;
+}
+
+/** Options every contact read takes. */
+export interface ContactReadOptions {
+  /**
+   * CRM properties to read besides the ones Sway always needs (email, stage, modified time);
+   * their values come back in `CrmContact.properties`. Names the CRM does not know come back null.
+   */
+  extraProperties?: readonly string[];
 }
 
 /** A deal / opportunity: purchase history and conversions. */
@@ -142,9 +157,9 @@ export interface Connector {
   /** Creates Sway's field group and catalogue fields that are missing; idempotent. */
   provision(session: CrmSession): Promise<ProvisionResult>;
   /** Reads the given contacts (batched at the vendor maximum); ids the CRM no longer has are left out. */
-  readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]>;
+  readContacts(session: CrmSession, ids: readonly string[], options?: ContactReadOptions): Promise<CrmContact[]>;
   /** Contacts modified within [modifiedFrom, modifiedTo], oldest first (incremental pulls). */
-  searchContacts(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }): Promise<SearchPage<CrmContact>>;
+  searchContacts(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }, options?: ContactReadOptions): Promise<SearchPage<CrmContact>>;
   /** Deals modified within the window, oldest first (without associations). */
   searchDeals(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }): Promise<SearchPage<CrmDeal>>;
   /** Pages through every deal with its associated contacts (a full read). */
@@ -158,7 +173,7 @@ export interface Connector {
   /** Most results one search query can return; windows are split to stay under it. */
   readonly searchResultCap: number;
   /** Pages through every contact (a full read), `pageSize` per call. */
-  listContacts(session: CrmSession, options?: { pageSize?: number }): AsyncIterable<CrmContact[]>;
+  listContacts(session: CrmSession, options?: { pageSize?: number } & ContactReadOptions): AsyncIterable<CrmContact[]>;
   /** Largest number of records one write request may carry. */
   readonly writeBatchMax: number;
   /** Catalogue values → the vendor's property map (pure; what delta comparison works on). */

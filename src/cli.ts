@@ -70,4 +70,21 @@ program
     if (!opts.serve) process.exit(code);
   });
 
+program
+  .command('import')
+  .description('load people, interactions, conversations and scores from an NDJSON or CSV file (README: "Importing files")')
+  .argument('<file>', 'an .ndjson/.jsonl or .csv file')
+  .requiredOption('--installation <id>', 'the installation to import into')
+  .option('--type <type>', 'type of the rows that do not give one (a CSV without a type column): people, interactions, conversations or scores')
+  .option('--json', 'print the summary as one JSON object on the last line')
+  .option('--quiet', 'no progress bar')
+  // Usage errors (missing argument, unknown option) exit 2 like the command's own, not commander's 1.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .action(async (file: string, opts: { installation: string; type?: string; json?: boolean; quiet?: boolean }) => {
+    const { runImportCommand } = await import('./import/run-import.ts');
+    process.exit(await runImportCommand(file, opts, processEnv()).catch(fail));
+  });
+
+(await import('./privacy-cli.ts')).registerPeopleCommands(program);
+
 await program.parseAsync(process.argv);

@@ -18,16 +18,34 @@ export function toHubSpotProperties(values: ContactFieldValues): Record<string, 
 /** Properties the pull reads for each contact. */
 export const CONTACT_READ_PROPERTIES = ['email', 'lifecyclestage', 'lastmodifieddate'] as const;
 
-export function fromHubSpotContact(obj: { id: string; properties: Record<string, string | null | undefined> }): CrmContact {
+/** What to ask HubSpot for: the pull's own properties plus the caller's extras, once each. */
+export function contactReadProperties(extraProperties: readonly string[] = []): string[] {
+  return [...new Set([...CONTACT_READ_PROPERTIES, ...extraProperties])];
+}
+
+/**
+ * `extraProperties`: the extra names the read asked for; their values (null when HubSpot sent
+ * none — it omits unknown properties) go into `properties`. Without it, `properties` is absent.
+ */
+export function fromHubSpotContact(
+  obj: { id: string; properties: Record<string, string | null | undefined> },
+  extraProperties?: readonly string[],
+): CrmContact {
   const email = obj.properties.email?.trim();
   const stage = obj.properties.lifecyclestage?.trim();
   const modified = obj.properties.lastmodifieddate ? new Date(obj.properties.lastmodifieddate) : null;
-  return {
+  const contact: CrmContact = {
     id: obj.id,
     email: email ? email : null,
     lifecycleStage: stage ? stage : null,
     modifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
   };
+  if (extraProperties) {
+    const properties: Record<string, string | null> = {};
+    for (const name of extraProperties) properties[name] = obj.properties[name] ?? null;
+    contact.properties = properties;
+  }
+  return contact;
 }
 
 export const DEAL_READ_PROPERTIES = ['pipeline', 'dealstage', 'amount', 'closedate', 'hs_lastmodifieddate'] as const;

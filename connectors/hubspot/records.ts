@@ -4,37 +4,39 @@
  * while rate limits and server errors are thrown for the job layer to retry.
  */
 import type { ContactFieldValues } from '../../src/domain/fields.ts';
-import type { BatchOutcome, BatchWriteResult, CrmContact, CrmSession, RecordError } from '../connector.ts';
+import type { BatchOutcome, BatchWriteResult, ContactReadOptions, CrmContact, CrmSession, RecordError } from '../connector.ts';
 import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
 import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
-import { CONTACT_READ_PROPERTIES, fromHubSpotContact, toHubSpotProperties } from './mappers.ts';
+import { contactReadProperties, fromHubSpotContact, toHubSpotProperties } from './mappers.ts';
 
-export async function* listContacts(session: CrmSession, options: { pageSize?: number } = {}): AsyncIterable<CrmContact[]> {
+export async function* listContacts(session: CrmSession, options: { pageSize?: number } & ContactReadOptions = {}): AsyncIterable<CrmContact[]> {
   const client = sessionClient(session);
   const limit = Math.min(options.pageSize ?? HUBSPOT_PAGE_MAX, HUBSPOT_PAGE_MAX);
+  const properties = contactReadProperties(options.extraProperties);
   let after: string | undefined;
   do {
     let page;
     try {
-      page = await client.crm.contacts.basicApi.getPage(limit, after, [...CONTACT_READ_PROPERTIES], undefined, undefined, undefined, callOptions(session));
+      page = await client.crm.contacts.basicApi.getPage(limit, after, properties, undefined, undefined, undefined, callOptions(session));
     } catch (err) {
       throw classifyHubSpotError(err, 'HubSpot contact list');
     }
-    yield page.results.map((r) => fromHubSpotContact({ id: r.id, properties: r.properties }));
+    yield page.results.map((r) => fromHubSpotContact({ id: r.id, properties: r.properties }, options.extraProperties));
     after = page.paging?.next?.after;
   } while (after);
 }
 
-export async function readContacts(session: CrmSession, ids: readonly string[]): Promise<CrmContact[]> {
+export async function readContacts(session: CrmSession, ids: readonly string[], options: ContactReadOptions = {}): Promise<CrmContact[]> {
   const client = sessionClient(session);
+  const properties = contactReadProperties(options.extraProperties);
   const out: CrmContact[] = [];
   for (let i = 0; i < ids.length; i += HUBSPOT_BATCH_MAX) {
     const inputs = ids.slice(i, i + HUBSPOT_BATCH_MAX).map((id) => ({ id }));
     try {
       // A 207 lists ids that are gone (deleted or merged away): they are simply absent here.
-      const res = await client.crm.contacts.batchApi.read({ inputs, properties: [...CONTACT_READ_PROPERTIES], propertiesWithHistory: [] }, undefined, callOptions(session));
-      for (const r of res.results) out.push(fromHubSpotContact({ id: r.id, properties: r.properties }));
+      const res = await client.crm.contacts.batchApi.read({ inputs, properties, propertiesWithHistory: [] }, undefined, callOptions(session));
+      for (const r of res.results) out.push(fromHubSpotContact({ id: r.id, properties: r.properties }, options.extraProperties));
     } catch (err) {
       throw classifyHubSpotError(err, 'HubSpot contact batch read');
     }

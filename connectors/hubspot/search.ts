@@ -4,10 +4,10 @@
  * limit (5/s per account — the session hooks draw on the 'search' budget) and never returns
  * more than 10,000 results for one query, so callers split windows (src/sync/pull-window.ts).
  */
-import type { CrmContact, CrmDeal, CrmSession, SearchPage } from '../connector.ts';
+import type { ContactReadOptions, CrmContact, CrmDeal, CrmSession, SearchPage } from '../connector.ts';
 import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
-import { CONTACT_READ_PROPERTIES, DEAL_READ_PROPERTIES, fromHubSpotContact, fromHubSpotDeal } from './mappers.ts';
+import { contactReadProperties, DEAL_READ_PROPERTIES, fromHubSpotContact, fromHubSpotDeal } from './mappers.ts';
 
 export const HUBSPOT_SEARCH_PAGE_MAX = 200;
 /** HubSpot answers at most 10,000 results per search query. */
@@ -27,13 +27,18 @@ function windowQuery(modifiedProperty: string, from: Date, to: Date, properties:
   } as never;
 }
 
-export async function searchContacts(session: CrmSession, q: { modifiedFrom: Date; modifiedTo: Date; after?: string }): Promise<SearchPage<CrmContact>> {
+export async function searchContacts(
+  session: CrmSession,
+  q: { modifiedFrom: Date; modifiedTo: Date; after?: string },
+  options: ContactReadOptions = {},
+): Promise<SearchPage<CrmContact>> {
   try {
     const res = await sessionClient(session).crm.contacts.searchApi.doSearch(
-      windowQuery('lastmodifieddate', q.modifiedFrom, q.modifiedTo, CONTACT_READ_PROPERTIES, q.after),
+      windowQuery('lastmodifieddate', q.modifiedFrom, q.modifiedTo, contactReadProperties(options.extraProperties), q.after),
       callOptions(session),
     );
-    return { total: res.total, results: res.results.map((r) => fromHubSpotContact({ id: r.id, properties: r.properties })), nextAfter: res.paging?.next?.after };
+    const results = res.results.map((r) => fromHubSpotContact({ id: r.id, properties: r.properties }, options.extraProperties));
+    return { total: res.total, results, nextAfter: res.paging?.next?.after };
   } catch (err) {
     throw classifyHubSpotError(err, 'HubSpot contact search');
   }

@@ -159,7 +159,11 @@ export function contentId(type: ItemType, value: object): string {
 
 /** JSON with object keys sorted at every level (undefined members dropped, as JSON.stringify does). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) {
+    // Lists of plain values (topics, emails) are the common case: one native call.
+    if (value.every((v) => v === null || typeof v !== 'object')) return JSON.stringify(value);
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  }
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)
       .sort()

@@ -24,14 +24,21 @@ export const MAX_SIGNALS_PER_BATCH = 5_000;
 /** How far in the future `occurredAt` may be: absorbs callers' clock skew and time-zone bugs. */
 export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 
-const Id = z.string().min(1).max(200);
-const Topics = z.array(z.string().min(1).max(100)).max(50);
+/**
+ * Strings Sway stores: PostgreSQL text cannot hold NUL (U+0000), so one is refused here rather
+ * than failing the database write (or a lookup) with a 500.
+ */
+const NO_NUL = /^[^\u0000]*$/;
+const storedText = (min: number, max: number) => z.string().min(min).max(max).regex(NO_NUL, 'Must not contain NUL (\\u0000) characters');
+
+const Id = storedText(1, 200);
+const Topics = z.array(storedText(1, 100)).max(50);
 
 // Same rule as normalizeEmail (trim, lower-case, then the zod email check).
 const Email = z.string().trim().toLowerCase().pipe(z.email({ error: 'Invalid email address' }));
 
 const Handle = z
-  .strictObject({ network: z.enum(NETWORKS), handle: z.string().min(1).max(100) })
+  .strictObject({ network: z.enum(NETWORKS), handle: storedText(1, 100) })
   .transform((input, ctx) => {
     const normalized = normalizeHandle(input.network, input.handle);
     if (normalized.handle === '') {
@@ -47,7 +54,7 @@ const ScoreScale = z
 
 const ProviderScore = z
   .strictObject({
-    provider: z.string().min(1).max(50),
+    provider: storedText(1, 50),
     score: z.number(),
     /** The provider's own range; Klout-style 0..100 when omitted. */
     scale: ScoreScale.default({ min: 0, max: 100 }),
@@ -61,7 +68,7 @@ const ProviderScore = z
 /** One person, identified by the caller's own stable id. */
 export const PersonSchema = z.strictObject({
   id: Id,
-  name: z.string().max(200).optional(),
+  name: storedText(0, 200).optional(),
   emails: z.array(Email).max(20).optional(),
   handles: z.array(Handle).max(20).optional(),
   audienceSize: z.int().min(0).optional(),
@@ -121,7 +128,7 @@ export function conversationSchema(now: () => Date) {
 /** A provider's score for a person (Klout-style); normalised to a percentile per installation and provider. */
 export const ScoreSchema = z.strictObject({
   person: Id,
-  provider: z.string().min(1).max(50),
+  provider: storedText(1, 50),
   score: z.number(),
   scale: ScoreScale.default({ min: 0, max: 100 }),
 }).refine((p) => p.scale.min >= p.scale.max || (p.score >= p.scale.min && p.score <= p.scale.max), {

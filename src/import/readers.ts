@@ -156,12 +156,17 @@ export function readCsv(path: string, options: CsvReadOptions = {}): RowSource {
     stream.on('error', (err) => parser.destroy(err));
     let header: string[] | undefined;
     let lastLine = 0;
+    // csv-parse's `lines` is the line a record ends on, except that it counts a CRLF inside a
+    // quoted cell as two lines (csv-parse 7); subtract those, then step back over the cell
+    // newlines to the line the record starts on.
+    let overcount = 0;
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
         bytes = info.bytes;
-        // csv-parse's `lines` is the line after the record's end; quoted cells may span lines.
-        const line = info.lines - 1 - newlines(record);
-        lastLine = info.lines - 1;
+        const { lf, crlf } = cellNewlines(record);
+        overcount += crlf;
+        lastLine = info.lines - overcount;
+        const line = lastLine - lf;
         if (!header) {
           header = checkHeader(record);
           options.onHeader?.(header);
@@ -178,7 +183,8 @@ export function readCsv(path: string, options: CsvReadOptions = {}): RowSource {
       }
     } catch (err) {
       if (err instanceof ImportFileError || !isCsvError(err)) throw err;
-      const line = (err as CsvError & { lines?: number }).lines ?? lastLine + 1;
+      const reported = (err as CsvError & { lines?: number }).lines;
+      const line = reported !== undefined ? reported - overcount : lastLine + 1;
       yield { line, row: '', error: `CSV syntax error: ${err.message}; the rest of the file was not read`, fatal: true };
     } finally {
       stream.destroy();
@@ -198,12 +204,20 @@ function checkHeader(record: string[]): string[] {
   return names;
 }
 
-function newlines(record: string[]): number {
-  let n = 0;
-  for (const cell of record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++;
-  return n;
+/** Line breaks inside a record's cells: every LF, and how many of them are CRLF. */
+function cellNewlines(record: string[]): { lf: number; crlf: number } {
+  let lf = 0;
+  let crlf = 0;
+  for (const cell of record) {
+    for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) {
+      lf++;
+      if (i > 0 && cell.charCodeAt(i - 1) === 0x0d) crlf++;
+    }
+  }
+  return { lf, crlf };
 }
 
 function isCsvError(err: unknown): err is CsvError {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('CSV_');
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('CSV_');
 }

@@ -8,6 +8,10 @@
  *   the push uses (custom stages exist).
  * - Deals: closed-won is decided per pipeline from its stages' metadata. A portal that did
  *   not grant deal scopes is pulled without deals (noted in the run), not failed.
+ * - Contacts are read with the handle fields the admin named (settings.handleFields), stored
+ *   as normalised handles for linking. When those settings changed since the last contact
+ *   pull, contacts are read in full again (`handleFieldsChanged` in the run): records not
+ *   modified since would otherwise keep handles read under the old settings.
  */
 import type { Connector, CrmDeal } from '../../connectors/connector.ts';
 import { connectors, type CrmId } from '../../connectors/index.ts';
@@ -19,7 +23,7 @@ import { getInstallation, updateSettings } from '../store/installations.ts';
 import { getCursor, setCursor } from '../store/sync-cursors.ts';
 import { sessionFor, withSession } from '../sync/access.ts';
 import { pullWindow, type WindowSearch } from '../sync/pull-window.ts';
-import { parseSettings } from '../sync/settings.ts';
+import { parseSettings, sameHandleFields } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, unschedulePull } from './queues.ts';
 import { recordRun } from './run.ts';
@@ -49,16 +53,24 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
     const settings = parseSettings(inst!.settings);
     await updateSettings(ctx.db, installationId, { stageMap: buildLifecycleStageMap(options, settings.stageOverrides) });
 
-    // Contacts.
+    // Contacts, with the handle fields the admin named.
     const startedAt = new Date();
+    const { handleFields } = settings;
+    const extraProperties = [...new Set(Object.values(handleFields).filter((p): p is string => !!p))];
+    const handleFieldsChanged = !sameHandleFields(handleFields, settings.handleFieldsPulled);
     const contacts = await pullObject(ctx, installationId, 'contact', startedAt, {
       list: async function* () {
-        yield* connector.listContacts(await sessionFor(ctx.access, installationId));
+        yield* connector.listContacts(await sessionFor(ctx.access, installationId), { extraProperties });
       },
-      search: (q) => call((c, s) => c.searchContacts(s, q)),
+      search: (q) => call((c, s) => c.searchContacts(s, q, { extraProperties })),
       cap: connector.searchResultCap,
-      store: (page) => upsertContacts(ctx.db, installationId, page),
+      store: (page) => upsertContacts(ctx.db, installationId, page, { handleFields }),
+      full: handleFieldsChanged,
     });
+    if (handleFieldsChanged) {
+      counts.handleFieldsChanged = 1;
+      await updateSettings(ctx.db, installationId, { handleFieldsPulled: handleFields });
+    }
     counts.read = contacts.read;
     counts.windows! += contacts.windows;
     counts.unreachable! += contacts.unreachable;
@@ -94,8 +106,9 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
 }
 
 /**
- * One object type: a full list on the first pull, then searches from the cursor minus the
- * overlap. The cursor moves to the newest modification time read (never backwards).
+ * One object type: a full list on the first pull (or when `full`), then searches from the
+ * cursor minus the overlap. The cursor moves to the newest modification time read (never
+ * backwards).
  */
 async function pullObject<T extends { modifiedAt: Date | null }>(
   ctx: JobContext,
@@ -107,6 +120,7 @@ async function pullObject<T extends { modifiedAt: Date | null }>(
     search: WindowSearch<T>;
     cap: number;
     store: (page: T[], fromSearch: boolean) => Promise<void>;
+    full?: boolean;
   },
 ): Promise<{ read: number; windows: number; unreachable: number }> {
   const cursor = await getCursor(ctx.db, installationId, objectType);
@@ -115,7 +129,7 @@ async function pullObject<T extends { modifiedAt: Date | null }>(
     for (const r of page) newest = later(newest, r.modifiedAt);
   };
   let result = { read: 0, windows: 0, unreachable: 0 };
-  if (!cursor) {
+  if (!cursor || io.full) {
     for await (const page of io.list()) {
       await io.store(page, false);
       result.read += page.length;

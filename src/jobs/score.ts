@@ -1,11 +1,13 @@
 /**
  * score: computes each person's metrics (influence score and the catalogue's conversation
- * fields) from the store, links people to CRM records by normalised email, then pushes.
- * Whole-installation and idempotent: running it twice gives the same rows.
+ * fields) from the store, relinks people to CRM records (manual and merge links kept, then
+ * email, then handle: src/domain/link-rules.ts), then pushes. Linking conflicts are kept in
+ * the run's errors, one per conflict. Whole-installation and idempotent: running it twice
+ * gives the same rows.
  */
 import type { InteractionKind } from '../domain/signals.ts';
 import { influenceScore, isAdvocate, meanSentiment, topTopics, type PersonAggregate } from '../influence/score.ts';
-import { relinkByEmail } from '../store/crm-records.ts';
+import { relink } from '../store/crm-records.ts';
 import { interactionsForScoring, peopleForScoring, saveMetrics } from '../store/people.ts';
 import type { PersonMetrics } from '../store/schema.ts';
 import type { JobContext } from './context.ts';
@@ -19,8 +21,11 @@ export async function scoreJob(ctx: JobContext, installationId: string, jobId: s
     const [persons, edges] = await Promise.all([peopleForScoring(ctx.db, installationId), interactionsForScoring(ctx.db, installationId)]);
     const metrics = computeMetrics(persons, edges, now);
     await saveMetrics(ctx.db, installationId, metrics);
-    const linked = await relinkByEmail(ctx.db, installationId);
-    return { counts: { people: persons.length, interactions: edges.length, linked } };
+    const { links, conflicts } = await relink(ctx.db, installationId);
+    return {
+      counts: { people: persons.length, interactions: edges.length, linked: links, conflicts: conflicts.length },
+      errors: conflicts.map((c) => ({ recordId: c.records[0]?.crmId, message: `identity conflict (${c.kind}): ${c.message}` })),
+    };
   });
   await enqueue(ctx.queues, 'push', installationId, jobId);
 }

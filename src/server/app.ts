@@ -2,7 +2,9 @@
 import express from 'express';
 import type { AppContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
+import { identityRoutes } from './identity.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
+import { peopleRoutes } from './people.ts';
 import { runsRoutes } from './runs.ts';
 import { signalsRoutes } from './signals.ts';
 import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
@@ -17,6 +19,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(signalsRoutes(ctx));
   app.use(hubspotWebhookRoutes(ctx));
   app.use(runsRoutes(ctx));
+  app.use(identityRoutes(ctx));
+  app.use(peopleRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

@@ -1,7 +1,48 @@
-/** Reads and writes the score job needs: per-person inputs, all interactions, computed metrics. */
-import { eq, sql } from 'drizzle-orm';
+/**
+ * Reads and writes the score job needs (per-person inputs, all interactions, computed
+ * metrics), and resolving the caller's person ids.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
-import { interactions, people, type PersonMetrics } from './schema.ts';
+import { interactions, people, personAliases, type PersonMetrics } from './schema.ts';
+
+/** A stored person as the API names them. */
+export interface ResolvedPerson {
+  /** Sway's internal id. */
+  id: number;
+  /** The person's current id (the caller's); differs from the id asked for when that was merged away. */
+  externalId: string;
+}
+
+/**
+ * The caller's person ids → stored people, following merge aliases (an id merged into
+ * another person resolves to the survivor). Ids not found are absent from the map.
+ */
+export async function resolvePeople(db: Db, installationId: string, externalIds: readonly string[]): Promise<Map<string, ResolvedPerson>> {
+  const out = new Map<string, ResolvedPerson>();
+  const ids = [...new Set(externalIds)];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const part = ids.slice(i, i + 5000);
+    const direct = await db
+      .select({ id: people.id, externalId: people.externalId })
+      .from(people)
+      .where(and(eq(people.installationId, installationId), inArray(people.externalId, part)));
+    for (const r of direct) out.set(r.externalId, { id: r.id, externalId: r.externalId });
+    const missing = part.filter((id) => !out.has(id));
+    if (missing.length === 0) continue;
+    const aliased = await db
+      .select({ alias: personAliases.externalId, id: people.id, externalId: people.externalId })
+      .from(personAliases)
+      .innerJoin(people, eq(people.id, personAliases.personId))
+      .where(and(eq(personAliases.installationId, installationId), inArray(personAliases.externalId, missing)));
+    for (const r of aliased) out.set(r.alias, { id: r.id, externalId: r.externalId });
+  }
+  return out;
+}
+
+export async function resolvePerson(db: Db, installationId: string, externalId: string): Promise<ResolvedPerson | null> {
+  return (await resolvePeople(db, installationId, [externalId])).get(externalId) ?? null;
+}
 
 export async function peopleForScoring(db: Db, installationId: string) {
   return db

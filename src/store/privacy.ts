@@ -1,19 +1,27 @@
 /**
  * Erasing a person: everything Sway holds about them, in one transaction.
  *
- * Deleting the people row cascades (schema.ts) to person_emails, person_handles, interactions
- * in both directions (what they said and what was said to them) and person_links. What does
- * not cascade is what Sway keeps about the CRM records linked to them — crm_records (their
- * email, stage) and pushed_values (their scores as written) — which goes too when the request
- * comes from the CRM (`withCrmRecords`). A future ingest "delete person" API reuses purgePerson
- * without it: there the CRM records stay and are simply no longer linked.
+ * Deleting the people row cascades (schema.ts) to person_emails, person_handles, conversations,
+ * person_links and person_aliases (the ids of people merged into them), and — through the
+ * statement triggers of migration 0005 — to interactions in both directions (what they said
+ * and what was said to them). What does not cascade, and is
+ * removed here:
+ * - run history errors that name them (identity conflicts are written `person "<id>"`, see
+ *   src/domain/link-rules.ts personMention) — for their id and every alias;
+ * - webhook events that remembered them as the person of a deleted CRM record;
+ * - what Sway keeps about the CRM records linked to them — crm_records (their email, stage)
+ *   and pushed_values (their scores as written) — only when the request comes from the CRM
+ *   (`withCrmRecords`). The API's DELETE /api/v1/people/:id and `sway people delete` do not
+ *   pass it: there the CRM records stay (they are the customer's records) and are simply no
+ *   longer linked.
  *
  * Other people's metrics were computed with the erased interactions: callers rescore.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ChangeObjectType } from '../domain/change-events.ts';
+import { personMention } from '../domain/link-rules.ts';
 import type { Db } from './db.ts';
-import { crmRecords, people, personLinks, pushedValues } from './schema.ts';
+import { crmRecords, people, personAliases, personLinks, pushedValues } from './schema.ts';
 import { scrubEventsFor } from './webhook-events.ts';
 
 export interface PurgeResult {
@@ -42,12 +50,39 @@ export async function purgePerson(
       }
     }
     // Scoped by installation: a person id from another tenant deletes nothing.
+    const [person] = await tx
+      .select({ externalId: people.externalId })
+      .from(people)
+      .where(and(eq(people.id, personId), eq(people.installationId, installationId)));
+    if (person) {
+      const aliases = await tx
+        .select({ externalId: personAliases.externalId })
+        .from(personAliases)
+        .where(and(eq(personAliases.installationId, installationId), eq(personAliases.personId, personId)));
+      await scrubRunErrors(tx, installationId, [person.externalId, ...aliases.map((a) => a.externalId)].map(personMention));
+      await tx.execute(sql`
+        UPDATE webhook_events SET payload = payload - 'linkedPersonId'
+        WHERE installation_id = ${installationId} AND payload ->> 'linkedPersonId' = ${String(personId)}`);
+    }
     const deleted = await tx
       .delete(people)
       .where(and(eq(people.id, personId), eq(people.installationId, installationId)))
       .returning({ id: people.id });
     return { personDeleted: deleted.length > 0, records };
   });
+}
+
+/** Drops the run errors (of this installation) whose message contains any of `needles`. */
+async function scrubRunErrors(db: Db, installationId: string, needles: string[]): Promise<void> {
+  if (needles.length === 0) return;
+  const list = sql`ARRAY[${sql.join(needles.map((n) => sql`${n}`), sql`, `)}]::text[]`;
+  await db.execute(sql`
+    UPDATE runs SET errors = coalesce(
+      (SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements(errors) WITH ORDINALITY AS x(e, n)
+       WHERE NOT EXISTS (SELECT 1 FROM unnest(${list}) AS needle WHERE strpos(e ->> 'message', needle) > 0)),
+      '[]'::jsonb)
+    WHERE installation_id = ${installationId}
+      AND EXISTS (SELECT 1 FROM jsonb_array_elements(errors) AS e, unnest(${list}) AS needle WHERE strpos(e ->> 'message', needle) > 0)`);
 }
 
 /**

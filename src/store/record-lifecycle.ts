@@ -75,7 +75,7 @@ export async function repointMergedRecord(
     if (personId === null) {
       const from = preferred.map((id) => links.get(id)).find((l) => l !== undefined);
       if (from) {
-        // method 'merge': email relinking (relinkByEmail) only rebuilds 'email' links, and a merge
+        // method 'merge': relinking (crm-records.ts relink) keeps 'merge' links, and a merge
         // is the CRM's own word that these records are one person — even when the survivor's
         // primary email is not the one the person was linked by.
         await tx.insert(personLinks).values({ installationId, objectType, crmId: survivingId, personId: from.personId, method: 'merge' });

@@ -102,6 +102,8 @@ export function builtInContactProperties(at: string): PropertyDefinition[] {
     def('phone', 'Phone Number', 'string', 'phonenumber', { formField: true }),
     def('company', 'Company Name', 'string', 'text', { formField: true }),
     def('jobtitle', 'Job Title', 'string', 'text', { formField: true }),
+    // A HubSpot default contact property; admins may name it in Sway's settings.handleFields.
+    def('twitterhandle', 'Twitter Username', 'string', 'text'),
     def('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', { options: toOptions(LIFECYCLE_STAGES) }),
     def('createdate', 'Create Date', 'datetime', 'date'),
     def('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', { modificationMetadata: readOnly }),

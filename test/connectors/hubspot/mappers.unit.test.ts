@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromHubSpotContact, toHubSpotProperties } from '../../../connectors/hubspot/mappers.ts';
+import { CONTACT_READ_PROPERTIES, contactReadProperties, fromHubSpotContact, toHubSpotProperties } from '../../../connectors/hubspot/mappers.ts';
 
 describe('HubSpot mappers', () => {
   it('maps catalogue values to HubSpot property strings and leaves unset keys out', () => {
@@ -28,5 +28,23 @@ describe('HubSpot deal mappers', async () => {
     expect(isWonStage({ isClosed: 'true', probability: '1.0' })).toBe(true);
     expect(isWonStage({ isClosed: 'true', probability: '0.0' })).toBe(false);
     expect(isWonStage({ isClosed: 'false', probability: '1.0' })).toBe(false);
+  });
+});
+
+describe('fromHubSpotContact with extra properties', () => {
+  const obj = { id: '7', properties: { email: 'a@b.com', lifecyclestage: 'lead', lastmodifieddate: '2026-01-02T03:04:05Z', twitterhandle: '@Ana' } };
+
+  it('carries the extra properties asked for, null when HubSpot sent no value', () => {
+    expect(fromHubSpotContact(obj, ['twitterhandle', 'linkedin_profile']).properties).toEqual({ twitterhandle: '@Ana', linkedin_profile: null });
+  });
+
+  it('leaves properties out when none were asked for (existing callers)', () => {
+    expect(fromHubSpotContact(obj)).not.toHaveProperty('properties');
+    expect(fromHubSpotContact(obj, []).properties).toEqual({});
+  });
+
+  it('asks HubSpot for its own properties plus the extras, once each', () => {
+    expect(contactReadProperties(['twitterhandle', 'email', 'twitterhandle'])).toEqual(['email', 'lifecyclestage', 'lastmodifieddate', 'twitterhandle']);
+    expect(contactReadProperties()).toEqual([...CONTACT_READ_PROPERTIES]);
   });
 });
