@@ -63,6 +63,8 @@ export interface ImportSummary {
   stoppedAtLine: number | null;
   seconds: number;
   rowsPerSecond: number;
+  /** Peak resident memory of the importing process, MB. */
+  peakRssMb: number;
   /** The import's entry in run history (`GET /api/v1/runs?kind=import`). */
   runId: string;
 }

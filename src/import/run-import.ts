@@ -83,20 +83,29 @@ export async function importFile(db: Db, installationId: string, file: string, o
   let chunk = new Chunk();
   let pending: RejectedRow[] = []; // rows of the current chunk refused before the store
 
+  // One chunk is stored while the next is read and validated, so Node and the database work at
+  // the same time; stores stay in file order (a chunk may use people of the one before) and at
+  // most two chunks are in memory whatever the file size.
+  let inflight: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (chunk.items > 0) {
-      const r = await storeSignals(db, installationId, chunk.batch, { mode: 'lenient' });
-      t.people += r.peopleUpserted;
-      t.interactionsNew += r.interactionsStored;
-      t.interactionsDuplicate += r.interactionsDuplicate;
-      t.conversationsNew += r.conversationsStored;
-      t.conversationsDuplicate += r.conversationsDuplicate;
-      t.scores += r.scoresStored;
-      pending.push(...chunk.rejectedRows(r.rejected));
-    }
-    await rejects.write(pending.sort((a, b) => a.line - b.line));
+    const c = chunk;
+    const p = pending;
     chunk = new Chunk();
     pending = [];
+    await inflight;
+    inflight = (async () => {
+      if (c.items > 0) {
+        const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient' });
+        t.people += r.peopleUpserted;
+        t.interactionsNew += r.interactionsStored;
+        t.interactionsDuplicate += r.interactionsDuplicate;
+        t.conversationsNew += r.conversationsStored;
+        t.conversationsDuplicate += r.conversationsDuplicate;
+        t.scores += r.scoresStored;
+        p.push(...c.rejectedRows(r.rejected));
+      }
+      await rejects.write(p.sort((a, b) => a.line - b.line));
+    })();
   };
 
   try {
@@ -122,8 +131,10 @@ export async function importFile(db: Db, installationId: string, file: string, o
       if (t.rows % 1000 === 0) options.onProgress?.(t.rows, bytes);
     }
     await flush();
+    await inflight;
     options.onProgress?.(t.rows, source.bytesRead());
   } catch (err) {
+    await inflight.catch(() => {});
     await rejects.close().catch(() => {});
     await finishRun(db, runId, { status: 'failed', errors: [{ message: err instanceof Error ? err.message : String(err) }] }).catch(() => {});
     throw err;
@@ -148,6 +159,8 @@ export async function importFile(db: Db, installationId: string, file: string, o
     stoppedAtLine,
     seconds: Math.round(seconds * 100) / 100,
     rowsPerSecond: Math.round(t.rows / Math.max(seconds, 0.001)),
+    // The process's peak resident memory so far (kB from getrusage): what "memory bounded" means.
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     runId,
   };
   const { file: _f, format: _fmt, rejectsFile: _r, runId: _id, stoppedAtLine: _s, seconds: _sec, ...counts } = summary;
