@@ -83,29 +83,43 @@ export async function importFile(db: Db, installationId: string, file: string, o
   let chunk = new Chunk();
   let pending: RejectedRow[] = []; // rows of the current chunk refused before the store
 
-  // One chunk is stored while the next is read and validated, so Node and the database work at
-  // the same time; stores stay in file order (a chunk may use people of the one before) and at
-  // most two chunks are in memory whatever the file size.
-  let inflight: Promise<void> = Promise.resolve();
+  // Chunks are stored while the next ones are read and validated, so Node and the database
+  // work at the same time. Up to two stores run at once — PostgreSQL then uses both cores —
+  // but never past a chunk that defines people (later chunks may refer to them): stores stay
+  // in file order where it matters, and at most three chunks are in memory whatever the file
+  // size. Rejects are written in chunk order.
+  let inflight: { done: Promise<void>; people: boolean }[] = [];
+  let written: Promise<void> = Promise.resolve();
   const flush = async () => {
     const c = chunk;
     const p = pending;
     chunk = new Chunk();
     pending = [];
-    await inflight;
-    inflight = (async () => {
-      if (c.items > 0) {
-        const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient' });
-        t.people += r.peopleUpserted;
-        t.interactionsNew += r.interactionsStored;
-        t.interactionsDuplicate += r.interactionsDuplicate;
-        t.conversationsNew += r.conversationsStored;
-        t.conversationsDuplicate += r.conversationsDuplicate;
-        t.scores += r.scoresStored;
-        p.push(...c.rejectedRows(r.rejected));
-      }
-      await rejects.write(p.sort((a, b) => a.line - b.line));
+    while (inflight.length >= 2 || inflight.some((f) => f.people)) {
+      await inflight[0]!.done;
+      inflight.shift();
+    }
+    const stored = (async () => {
+      if (c.items === 0) return;
+      const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient' });
+      t.people += r.peopleUpserted;
+      t.interactionsNew += r.interactionsStored;
+      t.interactionsDuplicate += r.interactionsDuplicate;
+      t.conversationsNew += r.conversationsStored;
+      t.conversationsDuplicate += r.conversationsDuplicate;
+      t.scores += r.scoresStored;
+      p.push(...c.rejectedRows(r.rejected));
     })();
+    written = written.then(() => stored).then(() => rejects.write(p.sort((a, b) => a.line - b.line)));
+    // Failures surface where these are awaited (the next flush or the drain); until then they
+    // must not count as unhandled rejections, which would end the process.
+    stored.catch(() => {});
+    written.catch(() => {});
+    inflight.push({ done: written, people: c.batch.people.length > 0 });
+  };
+  const drain = async () => {
+    await written;
+    inflight = [];
   };
 
   try {
@@ -131,10 +145,10 @@ export async function importFile(db: Db, installationId: string, file: string, o
       if (t.rows % 1000 === 0) options.onProgress?.(t.rows, bytes);
     }
     await flush();
-    await inflight;
+    await drain();
     options.onProgress?.(t.rows, source.bytesRead());
   } catch (err) {
-    await inflight.catch(() => {});
+    await drain().catch(() => {});
     await rejects.close().catch(() => {});
     await finishRun(db, runId, { status: 'failed', errors: [{ message: err instanceof Error ? err.message : String(err) }] }).catch(() => {});
     throw err;
