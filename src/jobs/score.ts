@@ -6,6 +6,7 @@
  * gives the same rows.
  */
 import type { InteractionKind } from '../domain/signals.ts';
+import { percentileRanks } from '../influence/percentile.ts';
 import { influenceScore, isAdvocate, meanSentiment, topTopics, type PersonAggregate } from '../influence/score.ts';
 import { relink } from '../store/crm-records.ts';
 import { interactionsForScoring, peopleForScoring, saveMetrics } from '../store/people.ts';
@@ -34,7 +35,7 @@ interface PersonRow {
   id: number;
   audienceSize: number | null;
   topics: string[];
-  providerScores: { score: number; min: number; max: number }[];
+  providerScores: { provider?: string; score: number; min: number; max: number }[];
 }
 interface EdgeRow {
   from: number;
@@ -66,12 +67,15 @@ export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date
       if (t > a.last) a.last = t;
     }
   }
+  // Provider scores count as their percentile among this installation's people (README).
+  const rank = percentileRanks(persons.flatMap((p) => p.providerScores.map((s) => ({ provider: s.provider ?? '', score: s.score }))));
   const out = new Map<number, PersonMetrics>();
   for (const p of persons) {
+    const providerScores = p.providerScores.map((s) => ({ score: rank(s.provider ?? '', s.score), min: 0, max: 100 }));
     const a = get(p.id);
     const sentiment = meanSentiment(a.authored);
     out.set(p.id, {
-      influenceScore: influenceScore({ audienceSize: p.audienceSize, providerScores: p.providerScores, inbound: a.inbound }, now),
+      influenceScore: influenceScore({ audienceSize: p.audienceSize, providerScores, inbound: a.inbound }, now),
       topTopics: topTopics([p.topics, ...a.topics]),
       brandSentiment: sentiment,
       conversations30d: a.recent,
