@@ -144,3 +144,16 @@ export async function personIdsByExternal(tx: Tx, installationId: string, extern
   }
   return out;
 }
+
+/** For ids that are aliases of merged people: old id → the surviving person's own id. */
+export async function aliasTargets(tx: Tx, installationId: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (externalIds.length === 0) return out;
+  const found = await driver(tx).query(
+    `SELECT a.external_id AS old, p.external_id AS survivor FROM person_aliases a JOIN people p ON p.id = a.person_id
+     WHERE a.installation_id = $1 AND a.external_id = ANY($2::text[])`,
+    [installationId, externalIds],
+  );
+  for (const r of found.rows) out.set(r.old as string, r.survivor as string);
+  return out;
+}

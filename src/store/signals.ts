@@ -13,7 +13,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { textSentiment } from '../domain/sentiment.ts';
 import type { SignalsBatch } from '../domain/signals.ts';
-import { copyRows, personIdsByExternal } from './bulk.ts';
+import { aliasTargets, copyRows, personIdsByExternal } from './bulk.ts';
 import type { Db } from './db.ts';
 import { conversations, people, personEmails, personHandles } from './schema.ts';
 
@@ -60,9 +60,21 @@ export async function storeSignals(
       dropped.add(path.split('.').slice(0, 2).join('.'));
     };
 
+    // 0. A person sent under an id that was merged into another is that other person.
+    const sent = batch.people ?? [];
+    const aliases = await aliasTargets(tx, installationId, sent.map((p) => p.id));
+    const batchPeople = aliases.size === 0 ? sent : sent.map((p) => (aliases.has(p.id) ? { ...p, id: aliases.get(p.id)! } : p));
+    if (aliases.size > 0) {
+      const first = new Map<string, number>();
+      batchPeople.forEach((p, n) => {
+        const at = first.get(p.id);
+        if (at === undefined) first.set(p.id, n);
+        else reject(`people.${n}.id`, `"${sent[n]!.id}" and "${sent[at]!.id}" are the same person since a merge (into "${p.id}")`);
+      });
+    }
+
     // 1. An email or handle belongs to one person only (conflicts are reported, not guessed).
     //    Emails and handles arrive normalised by the schema (src/domain/signals.ts).
-    const batchPeople = batch.people ?? [];
     const emailOwner = new Map<string, { owner: string; path: string }>();
     const handleOwner = new Map<string, { owner: string; path: string }>();
     batchPeople.forEach((p, n) => {
