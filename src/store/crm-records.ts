@@ -19,11 +19,12 @@ export async function upsertContacts(
   db: Db,
   installationId: string,
   contacts: CrmContact[],
-  options: { handleFields?: Partial<Record<Network, string>> } = {},
+  options: { handleFields?: Partial<Record<Network, string>>; attributeFields?: { industry: string; region: string; companySize: string } } = {},
 ): Promise<void> {
   if (contacts.length === 0) return;
   const now = new Date();
-  const { handleFields } = options;
+  const { handleFields, attributeFields } = options;
+  const attr = (c: CrmContact, key: 'industry' | 'region' | 'companySize') => (attributeFields ? c.properties?.[attributeFields[key]]?.trim() || null : null);
   await db
     .insert(crmRecords)
     .values(
@@ -34,6 +35,9 @@ export async function upsertContacts(
         email: c.email ? normalizeEmail(c.email) : null,
         lifecycleStage: c.lifecycleStage,
         handles: handleFields ? handlesFromCrmProperties(handleFields, c.properties ?? {}) : {},
+        industry: attr(c, 'industry'),
+        region: attr(c, 'region'),
+        companySize: attr(c, 'companySize'),
         crmModifiedAt: c.modifiedAt,
         updatedAt: now,
       })),
@@ -45,7 +49,13 @@ export async function upsertContacts(
         lifecycleStage: sql`excluded.lifecycle_stage`,
         crmModifiedAt: sql`excluded.crm_modified_at`,
         ...(handleFields ? { handles: sql`excluded.handles` } : {}),
-        updatedAt: now,
+        ...(attributeFields ? { industry: sql`excluded.industry`, region: sql`excluded.region`, companySize: sql`excluded.company_size` } : {}),
+        // Only a real change moves updated_at: incremental matching rescoring a prospect keys on
+        // it, and pulls re-read the last minutes' records (the search overlap) every time.
+        updatedAt: sql`CASE WHEN (${crmRecords.email}, ${crmRecords.lifecycleStage}, ${crmRecords.handles}, ${crmRecords.industry}, ${crmRecords.region}, ${crmRecords.companySize})
+          IS DISTINCT FROM (excluded.email, excluded.lifecycle_stage, ${handleFields ? sql`excluded.handles` : crmRecords.handles},
+            ${attributeFields ? sql`excluded.industry, excluded.region, excluded.company_size` : sql`${crmRecords.industry}, ${crmRecords.region}, ${crmRecords.companySize}`})
+          THEN ${now} ELSE ${crmRecords.updatedAt} END`,
       },
     });
 }
@@ -183,6 +193,7 @@ export async function countLinkedContacts(db: Db, installationId: string): Promi
 
 export interface LinkedContact {
   crmId: string;
+  personId: number;
   lifecycleStage: string | null;
   metrics: PersonMetrics;
 }
@@ -190,7 +201,7 @@ export interface LinkedContact {
 /** Linked contacts whose person has been scored: what the push job writes. */
 export async function linkedScoredContacts(db: Db, installationId: string): Promise<LinkedContact[]> {
   const rows = await db
-    .select({ crmId: personLinks.crmId, lifecycleStage: crmRecords.lifecycleStage, metrics: people.metrics })
+    .select({ crmId: personLinks.crmId, personId: personLinks.personId, lifecycleStage: crmRecords.lifecycleStage, metrics: people.metrics })
     .from(personLinks)
     .innerJoin(people, eq(people.id, personLinks.personId))
     .innerJoin(
@@ -203,5 +214,5 @@ export async function linkedScoredContacts(db: Db, installationId: string): Prom
     )
     .where(and(eq(personLinks.installationId, installationId), eq(personLinks.objectType, 'contact'), sql`${people.metrics} IS NOT NULL`))
     .orderBy(personLinks.crmId);
-  return rows.map((r) => ({ crmId: r.crmId, lifecycleStage: r.lifecycleStage, metrics: r.metrics! }));
+  return rows.map((r) => ({ crmId: r.crmId, personId: r.personId, lifecycleStage: r.lifecycleStage, metrics: r.metrics! }));
 }

@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  customType,
   bigint,
   boolean,
   date,
@@ -23,6 +24,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** bytea as a Buffer (drizzle has no built-in bytea column). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -83,6 +87,10 @@ export const people = pgTable(
     name: text('name'),
     audienceSize: bigint('audience_size', { mode: 'number' }),
     topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    /** Situational attributes for matching (industry, region, company size band); a linked CRM record's values win. */
+    industry: text('industry'),
+    region: text('region'),
+    companySize: text('company_size'),
     providerScores: jsonb('provider_scores').$type<{ provider: string; score: number; min: number; max: number }[]>().notNull().default([]),
     /** Computed by the score job (src/jobs/score.ts); null until first scored. */
     metrics: jsonb('metrics').$type<PersonMetrics>(),
@@ -144,6 +152,8 @@ export const interactions = pgTable(
     topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
     sentiment: real('sentiment'),
     occurredAt: ts('occurred_at').notNull(),
+    /** When Sway stored it: the incremental match job recomputes prospects with newer rows. */
+    ingestedAt: ts('ingested_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('interactions_installation_external').on(t.installationId, t.externalId),
@@ -165,6 +175,10 @@ export const crmRecords = pgTable(
     lifecycleStage: text('lifecycle_stage'),
     /** Social handles read from CRM fields the admin named (settings.handleFields): network → handle. */
     handles: jsonb('handles').$type<Record<string, string>>().notNull().default({}),
+    /** Situational attributes read from the CRM record, for matching (see src/matching). */
+    industry: text('industry'),
+    region: text('region'),
+    companySize: text('company_size'),
     /** The CRM's own last-modified time (HubSpot lastmodifieddate), for incremental pulls. */
     crmModifiedAt: ts('crm_modified_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -340,3 +354,38 @@ export const personAliases = pgTable(
   },
   (t) => [primaryKey({ columns: [t.installationId, t.externalId] }), index('person_aliases_person').on(t.personId)],
 );
+
+/**
+ * Top-k influencers per prospect from the last match run (src/jobs/match.ts). No foreign keys:
+ * a full recompute writes millions of rows by COPY; deleting people or an installation removes
+ * their matches through the statement triggers of migration 0007.
+ */
+export const matches = pgTable(
+  'matches',
+  {
+    installationId: uuid('installation_id').notNull(),
+    /** The prospect (people.id). */
+    personId: bigint('person_id', { mode: 'number' }).notNull(),
+    rank: integer('rank').notNull(),
+    influencerId: bigint('influencer_id', { mode: 'number' }).notNull(),
+    stage: text('stage').notNull(),
+    score: real('score').notNull(),
+    /** Each signal's contribution (see src/matching/score.ts). */
+    components: jsonb('components').$type<Record<string, number>>().notNull(),
+    reason: text('reason').notNull(),
+    computedAt: ts('computed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.personId, t.rank] }), index('matches_influencer').on(t.influencerId)],
+);
+
+/**
+ * The global half of the last full match run, kept so an incremental run can score a few
+ * prospects without recomputing PageRank: one binary blob per installation (src/matching/snapshot.ts).
+ */
+export const matchSnapshots = pgTable('match_snapshots', {
+  installationId: uuid('installation_id')
+    .primaryKey()
+    .references(() => installations.id, { onDelete: 'cascade' }),
+  computedAt: ts('computed_at').notNull(),
+  data: bytea('data').notNull(),
+});
