@@ -86,5 +86,6 @@ program
   });
 
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
+(await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
 
 await program.parseAsync(process.argv);

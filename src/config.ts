@@ -61,6 +61,10 @@ const EnvSchema = z.object({
   HUBSPOT_SEARCH_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
   /** Minutes between scheduled incremental pulls per installation; 0 turns the schedule off. */
   PULL_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
+  /** Match recomputes are split into this many partition jobs (BullMQ flow) that any worker takes; 1 scores in one job. */
+  MATCH_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
+  /** A match run is incremental unless the last full run is older than this (hours). */
+  MATCH_FULL_EVERY_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Concurrent write batches per push (each still waits for the shared budget). */
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Refresh an access token when it has less than this many seconds left. */
@@ -86,6 +90,7 @@ export interface Config {
   };
   pushConcurrency: number;
   pullIntervalMs: number;
+  matching: { partitions: number; fullEveryMs: number };
   tokenRefreshMarginMs: number;
   logLevel: string;
 }
@@ -129,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimit: { limit: e.HUBSPOT_RATE_LIMIT, intervalMs: e.HUBSPOT_RATE_INTERVAL_MS, share: e.HUBSPOT_RATE_SHARE, searchLimit: e.HUBSPOT_SEARCH_RATE_LIMIT },
     },
     pushConcurrency: e.PUSH_CONCURRENCY,
+    matching: { partitions: e.MATCH_PARTITIONS, fullEveryMs: e.MATCH_FULL_EVERY_HOURS * 3600_000 },
     pullIntervalMs: e.PULL_INTERVAL_MINUTES * 60_000,
     tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,

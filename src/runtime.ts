@@ -33,7 +33,7 @@ export async function startRuntime(
   const store = await openStore(config);
   const connection = redisConnection(config.redis.url);
   const queues = createQueues(connection, config.redis.prefix);
-  const jobs: JobContext = { db: store.db, queues, logger, access: accessDepsFrom(config, store.db, connection), pushConcurrency: config.pushConcurrency };
+  const jobs: JobContext = { db: store.db, queues, logger, access: accessDepsFrom(config, store.db, connection), pushConcurrency: config.pushConcurrency, matching: config.matching };
   let workers: Workers | undefined;
   let server: Server | undefined;
   let url: string | undefined;

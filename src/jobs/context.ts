@@ -15,6 +15,8 @@ export interface JobContext {
   access: AccessDeps;
   /** Concurrent write batches per push. */
   pushConcurrency: number;
+  /** Match runs: partition jobs per full recompute, and how old a full run may get. */
+  matching: { partitions: number; fullEveryMs: number };
 }
 
 export function oauthAppFrom(config: Config): OAuthApp {

@@ -56,7 +56,8 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
     // Contacts, with the handle fields the admin named.
     const startedAt = new Date();
     const { handleFields } = settings;
-    const extraProperties = [...new Set(Object.values(handleFields).filter((p): p is string => !!p))];
+    const { attributeFields } = settings.matching;
+    const extraProperties = [...new Set([...Object.values(handleFields).filter((p): p is string => !!p), ...Object.values(attributeFields)])];
     const handleFieldsChanged = !sameHandleFields(handleFields, settings.handleFieldsPulled);
     const contacts = await pullObject(ctx, installationId, 'contact', startedAt, {
       list: async function* () {
@@ -64,7 +65,7 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
       },
       search: (q) => call((c, s) => c.searchContacts(s, q, { extraProperties })),
       cap: connector.searchResultCap,
-      store: (page) => upsertContacts(ctx.db, installationId, page, { handleFields }),
+      store: (page) => upsertContacts(ctx.db, installationId, page, { handleFields, attributeFields }),
       full: handleFieldsChanged,
     });
     if (handleFieldsChanged) {

@@ -8,6 +8,7 @@ import { connectors, type CrmId } from '../../connectors/index.ts';
 import { joinTopics, type ContactFieldValues } from '../domain/fields.ts';
 import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
 import { linkedScoredContacts, type LinkedContact } from '../store/crm-records.ts';
+import { bestMatches, type BestMatch } from '../store/matches.ts';
 import { getInstallation } from '../store/installations.ts';
 import { sessionFor } from '../sync/access.ts';
 import { pushRecords } from '../sync/push-engine.ts';
@@ -19,9 +20,9 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
   await recordRun(ctx, 'push', installationId, jobId, async () => {
     const inst = await getInstallation(ctx.db, installationId);
     const connector = connectors[inst!.crm as CrmId];
-    const contacts = await linkedScoredContacts(ctx.db, installationId);
+    const [contacts, best] = await Promise.all([linkedScoredContacts(ctx.db, installationId), bestMatches(ctx.db, installationId)]);
     const { stageMap } = parseSettings(inst!.settings);
-    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c, stageMap)) }));
+    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c, stageMap, best.get(c.personId))) }));
     const { counts, errors } = await pushRecords(
       {
         db: ctx.db,
@@ -37,10 +38,18 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
   });
 }
 
-/** Pure: the catalogue values Sway owns for one contact today (match fields come with matching). */
-export function contactValues(c: LinkedContact, stageMap: Readonly<Record<string, CanonicalStage>> = {}): ContactFieldValues {
+/**
+ * Pure: the catalogue values Sway owns for one contact. Match fields come from the contact's
+ * best stored match (rank 1; score as 0–100) and are cleared when there is none.
+ */
+export function contactValues(c: LinkedContact, stageMap: Readonly<Record<string, CanonicalStage>> = {}, match?: BestMatch): ContactFieldValues {
   const m = c.metrics;
   return {
+    bestInfluencer: match?.influencer ?? null,
+    matchScore: match ? Math.round(match.score * 1000) / 10 : null,
+    matchReason: match?.reason ?? null,
+    stageAtMatch: match?.stage ?? null,
+    matchedAt: match?.computedAt ?? null,
     influenceScore: m.influenceScore,
     topTopics: joinTopics(m.topTopics),
     brandSentiment: m.brandSentiment,

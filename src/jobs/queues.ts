@@ -7,11 +7,15 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MAX_ATTEMPTS } from '../sync/retry.ts';
 
-export const JOB_KINDS = ['provision', 'pull', 'score', 'push', 'webhook'] as const;
+export const JOB_KINDS = ['provision', 'pull', 'score', 'match', 'match-partition', 'push', 'webhook'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobData {
   installationId: string;
+  /** match: 'full' forces a full recompute (default: incremental when the last full run is recent). */
+  mode?: 'full' | 'auto';
+  /** match-partition: the prospect person-id range [lo, hi] this partition scores. */
+  range?: [number, number];
 }
 
 export type Queues = Record<JobKind, Queue<JobData>>;
@@ -63,9 +67,9 @@ export function jobId(kind: JobKind, installationId: string, trigger: string): s
   return `${kind}-${installationId}-${trigger}`.replace(/:/g, '_');
 }
 
-export async function enqueue(queues: Queues, kind: JobKind, installationId: string, trigger: string): Promise<string> {
+export async function enqueue(queues: Queues, kind: JobKind, installationId: string, trigger: string, extra: Omit<JobData, 'installationId'> = {}): Promise<string> {
   const id = jobId(kind, installationId, trigger);
-  await queues[kind].add(kind, { installationId }, { jobId: id });
+  await queues[kind].add(kind, { installationId, ...extra }, { jobId: id });
   return id;
 }
 

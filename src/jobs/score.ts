@@ -1,7 +1,7 @@
 /**
  * score: computes each person's metrics (influence score and the catalogue's conversation
  * fields) from the store, relinks people to CRM records (manual and merge links kept, then
- * email, then handle: src/domain/link-rules.ts), then pushes. Linking conflicts are kept in
+ * email, then handle: src/domain/link-rules.ts), then queues matching (which queues the push). Linking conflicts are kept in
  * the run's errors, one per conflict. Whole-installation and idempotent: running it twice
  * gives the same rows.
  */
@@ -28,7 +28,7 @@ export async function scoreJob(ctx: JobContext, installationId: string, jobId: s
       errors: conflicts.map((c) => ({ recordId: c.records[0]?.crmId, message: `identity conflict (${c.kind}): ${c.message}` })),
     };
   });
-  await enqueue(ctx.queues, 'push', installationId, jobId);
+  await enqueue(ctx.queues, 'match', installationId, jobId);
 }
 
 interface PersonRow {

@@ -9,15 +9,18 @@ import { decideRetry } from '../sync/retry.ts';
 import type { JobContext } from './context.ts';
 import { provisionJob } from './provision.ts';
 import { pullJob } from './pull.ts';
+import { matchJob, matchPartitionJob } from './match.ts';
 import { JOB_KINDS, type JobData, type JobKind } from './queues.ts';
 import { pushJob } from './push.ts';
 import { scoreJob } from './score.ts';
 import { webhookJob } from './webhook.ts';
 
-const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId: string) => Promise<void>> = {
+const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId: string, data: JobData) => Promise<void>> = {
   provision: provisionJob,
   pull: pullJob,
-  score: scoreJob,
+  score: (ctx, installationId, jobId) => scoreJob(ctx, installationId, jobId),
+  match: matchJob,
+  'match-partition': matchPartitionJob,
   push: pushJob,
   webhook: webhookJob,
 };
@@ -33,7 +36,7 @@ export function startWorkers(ctx: JobContext, connection: ConnectionOptions, pre
         kind,
         async (job: Job<JobData>, token?: string) => {
           try {
-            await HANDLERS[kind](ctx, job.data.installationId, job.id!);
+            await HANDLERS[kind](ctx, job.data.installationId, job.id!, job.data);
           } catch (err) {
             const decision = decideRetry(err, job.attemptsMade + 1);
             if (decision.kind === 'permanent') throw new UnrecoverableError(err instanceof Error ? err.message : String(err));

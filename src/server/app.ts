@@ -3,6 +3,7 @@ import express from 'express';
 import type { AppContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
 import { identityRoutes } from './identity.ts';
+import { matchesRoutes } from './matches.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
 import { peopleRoutes } from './people.ts';
 import { runsRoutes } from './runs.ts';
@@ -21,6 +22,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(runsRoutes(ctx));
   app.use(identityRoutes(ctx));
   app.use(peopleRoutes(ctx));
+  app.use(matchesRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

@@ -157,3 +157,10 @@ export async function aliasTargets(tx: Tx, installationId: string, externalIds: 
   for (const r of found.rows) out.set(r.old as string, r.survivor as string);
   return out;
 }
+
+/** COPY … FROM $SOURCE (CSV body) inside the caller's transaction, on either driver. */
+export function copyCsv(tx: Tx, copySql: string, body: string): Promise<void> {
+  return driver(tx).copy(copySql, body);
+}
+
+export { csv as csvField };

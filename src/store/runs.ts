@@ -4,7 +4,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { runs } from './schema.ts';
 
-export type RunKind = 'provision' | 'pull' | 'score' | 'push' | 'webhook' | 'import';
+export type RunKind = 'provision' | 'pull' | 'score' | 'match' | 'push' | 'webhook' | 'import';
 export type Run = typeof runs.$inferSelect;
 
 export async function startRun(db: Db, installationId: string, kind: RunKind, jobId?: string): Promise<string> {

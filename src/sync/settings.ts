@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { NETWORKS } from '../domain/identity.ts';
 import { CANONICAL_STAGES } from '../domain/stages.ts';
+import { StageWeightsOverrideSchema } from '../matching/weights.ts';
 
 const Stage = z.enum(CANONICAL_STAGES);
 
@@ -16,7 +17,28 @@ const Stage = z.enum(CANONICAL_STAGES);
  */
 export const HandleFieldsSchema = z.partialRecord(z.enum(NETWORKS), z.string().trim().min(1).max(200));
 
+/**
+ * Matching settings (src/matching): stage weight overrides, the half-life of an interaction's
+ * weight, how many influencers each prospect gets, and the CRM properties holding the
+ * situational attributes (HubSpot contact defaults: industry, country, numemployees).
+ */
+export const MatchingSettingsSchema = z.object({
+  stageWeights: StageWeightsOverrideSchema.catch({}).default({}),
+  halfLifeDays: z.number().min(1).max(3650).catch(90).default(90),
+  topK: z.number().int().min(1).max(10).catch(3).default(3),
+  attributeFields: z
+    .object({
+      industry: z.string().trim().min(1).max(200).default('industry'),
+      region: z.string().trim().min(1).max(200).default('country'),
+      companySize: z.string().trim().min(1).max(200).default('numemployees'),
+    })
+    .catch({ industry: 'industry', region: 'country', companySize: 'numemployees' })
+    .default({ industry: 'industry', region: 'country', companySize: 'numemployees' }),
+});
+export type MatchingSettings = z.infer<typeof MatchingSettingsSchema>;
+
 export const SettingsSchema = z.object({
+  matching: MatchingSettingsSchema.catch(() => MatchingSettingsSchema.parse({})).default(() => MatchingSettingsSchema.parse({})),
   /** Admin overrides: CRM stage value → canonical stage. */
   stageOverrides: z.record(z.string(), Stage).catch({}).default({}),
   /** Derived at each pull from the portal's own stage options (buildLifecycleStageMap). */

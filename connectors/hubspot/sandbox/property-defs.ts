@@ -104,6 +104,12 @@ export function builtInContactProperties(at: string): PropertyDefinition[] {
     def('jobtitle', 'Job Title', 'string', 'text', { formField: true }),
     // A HubSpot default contact property; admins may name it in Sway's settings.handleFields.
     def('twitterhandle', 'Twitter Username', 'string', 'text'),
+    // HubSpot default contact properties Sway reads as situational attributes (settings.matching.attributeFields).
+    def('industry', 'Industry', 'string', 'text'),
+    def('country', 'Country/Region', 'string', 'text', { formField: true }),
+    def('numemployees', 'Number of Employees', 'enumeration', 'select', {
+      options: toOptions(['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'].map((v) => [v, v] as [string, string])),
+    }),
     def('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', { options: toOptions(LIFECYCLE_STAGES) }),
     def('createdate', 'Create Date', 'datetime', 'date'),
     def('lastmodifieddate', 'Last Modified Date', 'datetime', 'date', { modificationMetadata: readOnly }),

@@ -1,0 +1,335 @@
+/**
+ * One match run, outside any queue (the match job, `sway match` and bench:match call these):
+ *
+ * full         read people, prospects and every interaction into typed arrays, rank topical
+ *              authority (topic-sensitive PageRank), save the snapshot of per-influencer
+ *              signals, then score the prospects — all of them here, or a share of them per
+ *              partition job (scoreProspects) when the recompute is split across workers.
+ * incremental  with the last snapshot, score only prospects whose inputs changed since it:
+ *              new interactions touching them, a changed CRM record (stage, attributes) or a
+ *              new link. Only their part of the graph is read.
+ * Either way the scored prospects' matches are replaced in one transaction; running a run twice
+ * writes the same rows.
+ *
+ * Global signals (authority, reach, advocacy, leaders) move only with full runs, which the
+ * match job schedules (MATCH_FULL_EVERY_HOURS); people new since the snapshot count with no
+ * authority until then.
+ */
+import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
+import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
+import { topicAuthority } from '../influence/pagerank.ts';
+import { reasonFor } from '../matching/reason.ts';
+import { closestContacts, matchProspect, Scratch, type Match, type Prospect } from '../matching/score.ts';
+import { buildGlobalSignals, Codes, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
+import { decodeSnapshot, encodeSnapshot, withExtraPeople } from '../matching/snapshot.ts';
+import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/weights.ts';
+import type { Db } from '../store/db.ts';
+import { loadInteractions, loadLinkedContacts, loadPeople, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
+import { getInstallation } from '../store/installations.ts';
+import { loadSnapshot, replaceMatches, saveSnapshot, type MatchRow } from '../store/matches.ts';
+import { parseSettings } from '../sync/settings.ts';
+
+export interface MatchRunResult {
+  mode: 'full' | 'incremental' | 'partition';
+  people: number;
+  interactions: number;
+  prospects: number;
+  /** Prospects scored (incremental: the changed ones). */
+  scored: number;
+  matchesWritten: number;
+  /** Incremental: prospects whose inputs changed. */
+  dirty?: number;
+  kernelEdgesPerSecond: number | null;
+  /** Seconds per phase. */
+  timings: Record<string, number>;
+}
+
+export interface MatchRunOptions {
+  now?: Date;
+  /** Full runs: score in this process (default) or leave scoring to partition jobs. */
+  scoreHere?: boolean;
+  onProgress?: (phase: string, done: number, total: number) => void;
+  /** bench:match: the graph a full run built, to measure against a plain PageRank loop. */
+  onGraph?: (graph: InteractionGraph, personTopics: Uint32Array, topicCount: number) => void;
+}
+
+interface RunSettings {
+  stageMap: Readonly<Record<string, CanonicalStage>>;
+  weights: StageWeights;
+  halfLifeDays: number;
+  topK: number;
+}
+
+async function runSettings(db: Db, installationId: string): Promise<RunSettings> {
+  const inst = await getInstallation(db, installationId);
+  if (!inst) throw new Error(`no installation ${installationId}`);
+  const s = parseSettings(inst.settings);
+  return { stageMap: { ...s.stageMap, ...s.stageOverrides }, weights: resolveStageWeights(s.matching.stageWeights), halfLifeDays: s.matching.halfLifeDays, topK: s.matching.topK };
+}
+
+const timer = () => {
+  let t = performance.now();
+  const out: Record<string, number> = {};
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      out[name] = Math.round(now - t) / 1000;
+      t = now;
+    },
+    out,
+  };
+};
+
+/** One contact per person (the first by CRM id): the prospect's stage and attributes. */
+function prospectContacts(rows: readonly LinkedContactRow[]): Map<number, LinkedContactRow> {
+  const out = new Map<number, LinkedContactRow>();
+  for (const r of rows) if (!out.has(r.personId)) out.set(r.personId, r);
+  return out;
+}
+
+export async function fullMatchRun(db: Db, installationId: string, options: MatchRunOptions = {}): Promise<MatchRunResult> {
+  const now = options.now ?? new Date();
+  const t = timer();
+  const settings = await runSettings(db, installationId);
+  const contacts = prospectContacts(await loadLinkedContacts(db, installationId));
+  const codes = { industry: new Codes(), region: new Codes(), companySize: new Codes() };
+
+  // People, in id order: the dense index.
+  const rows: { id: number; audience: number; topics: string[]; industry: string | null; region: string | null; companySize: string | null; sentiment: number; advocate: boolean }[] = [];
+  await loadPeople(db, installationId, (p) => rows.push(p));
+  const n = rows.length;
+  const index = new Map<number, number>();
+  rows.forEach((p, i) => index.set(p.id, i));
+  t.lap('people');
+  options.onProgress?.('people', n, n);
+
+  const cols = new EdgeColumns();
+  const combos = new TopicCombos();
+  await loadInteractions(db, installationId, cols, (id) => index.get(id) ?? -1, combos, now);
+  const frequencies = combos.frequencies();
+  for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
+  const dict = new TopicDictionary(frequencies);
+  combos.finishTopics(cols, dict);
+  t.lap('interactions');
+  options.onProgress?.('interactions', cols.count, cols.count);
+
+  const people = peopleColumns(rows, contacts, codes, dict, settings.stageMap);
+  rows.length = 0;
+  const graph = buildGraph(n, cols, settings.halfLifeDays);
+  t.lap('graph');
+  const authority = topicAuthority(graph, dict.names.length, people.topics);
+  const signals = buildGlobalSignals(people, dict.names, authority.levels, codes);
+  t.lap('rank');
+  await saveSnapshot(db, installationId, encodeSnapshot(signals), now);
+  t.lap('snapshot');
+  options.onGraph?.(graph, people.topics, dict.names.length);
+
+  const kernelEdgesPerSecond = authority.kernelSeconds > 0 ? Math.round(authority.edgeVisits / authority.kernelSeconds) : null;
+  const base = { people: n, interactions: cols.count, prospects: contacts.size, kernelEdgesPerSecond };
+  if (options.scoreHere === false) return { mode: 'full', ...base, scored: 0, matchesWritten: 0, timings: t.out };
+
+  const prospects = toProspects(contacts, signals, (id) => index.get(id) ?? -1, settings.stageMap, people.topics);
+  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress);
+  return { mode: 'full', ...base, scored: prospects.length, matchesWritten: written, timings: t.out };
+}
+
+/**
+ * Scores some prospects with the last snapshot: the changed ones (incremental) or a partition's
+ * person-id range. Returns null when there is no snapshot yet (a full run must come first).
+ */
+export async function scoreProspects(
+  db: Db,
+  installationId: string,
+  select: { changed: true } | { range: [number, number] },
+  options: MatchRunOptions = {},
+): Promise<MatchRunResult | null> {
+  const now = options.now ?? new Date();
+  const t = timer();
+  const snapshot = await loadSnapshot(db, installationId);
+  if (!snapshot) return null;
+  const settings = await runSettings(db, installationId);
+  let signals = decodeSnapshot(snapshot.data);
+  const linked = await loadLinkedContacts(db, installationId, 'changed' in select ? snapshot.computedAt : null);
+  const contacts = prospectContacts(linked);
+  let chosen: LinkedContactRow[];
+  let dirty: number | undefined;
+  if ('changed' in select) {
+    const touched = await peopleWithNewInteractions(db, installationId, snapshot.computedAt);
+    chosen = [...contacts.values()].filter((c) => c.changed || touched.has(c.personId));
+    dirty = chosen.length;
+  } else {
+    const [lo, hi] = select.range;
+    chosen = [...contacts.values()].filter((c) => c.personId >= lo && c.personId <= hi);
+  }
+  t.lap('select');
+
+  const index = new Map<number, number>();
+  signals.ids.forEach((id, i) => index.set(id, i));
+  const extra = chosen.map((c) => c.personId).filter((id) => !index.has(id));
+  signals = withExtraPeople(signals, extra);
+  extra.forEach((id, k) => index.set(id, signals.n - extra.length + k));
+  const indexOf = (id: number) => index.get(id) ?? -1;
+
+  // The chosen prospects' declared topics (their CRM attributes are in `chosen`).
+  const dict = new TopicDictionary(new Map(signals.topics.map((name, i) => [name, signals.topics.length - i])));
+  const declared = new Uint32Array(signals.n);
+  await loadPeople(db, installationId, (p) => {
+    const i = indexOf(p.id);
+    if (i >= 0) declared[i] = dict.mask(p.topics);
+  }, chosen.map((c) => c.personId));
+
+  // Their edges, then the out-edges of their closest contacts (two-hop), exactly what scoring reads.
+  const cols = new EdgeColumns();
+  const combos = new TopicCombos();
+  const ids = chosen.map((c) => c.personId);
+  await loadInteractions(db, installationId, cols, indexOf, combos, now, { touching: ids });
+  combos.finishTopics(cols, dict);
+  let graph = buildGraph(signals.n, cols, settings.halfLifeDays);
+  const scratch = new Scratch(signals.n);
+  const chosenSet = new Set(ids);
+  const via = new Set<number>();
+  for (const c of chosen) for (const j of closestContacts(indexOf(c.personId), graph, scratch)) if (!chosenSet.has(signals.ids[j]!)) via.add(signals.ids[j]!);
+  if (via.size > 0) {
+    const more = new TopicCombos();
+    const start = cols.count;
+    await loadInteractions(db, installationId, cols, indexOf, more, now, { from: via, notTo: ids });
+    const masks = Uint32Array.from(more.lists, (l) => dict.mask(l));
+    for (let e = start; e < cols.count; e++) cols.topics[e] = masks[cols.topics[e]!]!;
+    graph = buildGraph(signals.n, cols, settings.halfLifeDays);
+  }
+  t.lap('graph');
+
+  const prospects = toProspects(new Map(chosen.map((c) => [c.personId, c])), signals, indexOf, settings.stageMap, declared);
+  const written = await scoreAndWrite(db, installationId, ids, prospects, graph, signals, settings, now, t, options.onProgress);
+  return {
+    mode: 'changed' in select ? 'incremental' : 'partition',
+    people: signals.n,
+    interactions: cols.count,
+    prospects: contacts.size,
+    scored: prospects.length,
+    matchesWritten: written,
+    ...(dirty !== undefined ? { dirty } : {}),
+    kernelEdgesPerSecond: null,
+    timings: t.out,
+  };
+}
+
+function peopleColumns(
+  rows: { audience: number; topics: string[]; industry: string | null; region: string | null; companySize: string | null; sentiment: number; advocate: boolean; id: number }[],
+  contacts: Map<number, LinkedContactRow>,
+  codes: GlobalSignals['codes'],
+  dict: TopicDictionary,
+  stageMap: Readonly<Record<string, CanonicalStage>>,
+): PeopleColumns {
+  const n = rows.length;
+  const cols: PeopleColumns = {
+    n,
+    ids: new Float64Array(n),
+    audience: new Float64Array(n),
+    industry: new Int32Array(n),
+    region: new Int32Array(n),
+    companySize: new Int32Array(n),
+    topics: new Uint32Array(n),
+    customer: new Uint8Array(n),
+    sentiment: new Float32Array(n),
+    advocateFlag: new Uint8Array(n),
+  };
+  rows.forEach((p, i) => {
+    const c = contacts.get(p.id);
+    cols.ids[i] = p.id;
+    cols.audience[i] = p.audience;
+    // A linked CRM record's attributes win: the CRM is the system of record for the company.
+    cols.industry[i] = codes.industry.code(c?.industry ?? p.industry);
+    cols.region[i] = codes.region.code(c?.region ?? p.region);
+    cols.companySize[i] = codes.companySize.code(c?.companySize ?? p.companySize);
+    cols.topics[i] = dict.mask(p.topics);
+    const stage = c ? mapHubSpotLifecycleStage(c.lifecycleStage, stageMap) : 'unknown';
+    cols.customer[i] = stage === 'advocacy' ? 2 : stage === 'purchase' || c?.won ? 1 : 0;
+    cols.sentiment[i] = p.sentiment;
+    cols.advocateFlag[i] = p.advocate ? 1 : 0;
+  });
+  return cols;
+}
+
+function toProspects(
+  contacts: Map<number, LinkedContactRow>,
+  g: GlobalSignals,
+  indexOf: (id: number) => number,
+  stageMap: Readonly<Record<string, CanonicalStage>>,
+  declaredTopics: Uint32Array,
+): Prospect[] {
+  const out: Prospect[] = [];
+  for (const c of contacts.values()) {
+    const index = indexOf(c.personId);
+    if (index < 0) continue;
+    out.push({
+      index,
+      stage: mapHubSpotLifecycleStage(c.lifecycleStage, stageMap),
+      industry: g.codes.industry.lookup(c.industry),
+      region: g.codes.region.lookup(c.region),
+      companySize: g.codes.companySize.lookup(c.companySize),
+      topics: declaredTopics[index] ?? 0,
+    });
+  }
+  return out;
+}
+
+const NAME_BATCH = 50_000;
+
+async function scoreAndWrite(
+  db: Db,
+  installationId: string,
+  scope: 'all' | number[],
+  prospects: Prospect[],
+  graph: InteractionGraph,
+  signals: GlobalSignals,
+  settings: RunSettings,
+  now: Date,
+  t: ReturnType<typeof timer>,
+  onProgress?: MatchRunOptions['onProgress'],
+): Promise<number> {
+  const scratch = new Scratch(graph.n);
+  const results: Match[][] = new Array(prospects.length);
+  for (let k = 0; k < prospects.length; k++) {
+    results[k] = matchProspect(prospects[k]!, graph, signals, scratch, { weights: settings.weights, topK: settings.topK });
+    if (k % 10_000 === 0) onProgress?.('score', k, prospects.length);
+  }
+  onProgress?.('score', prospects.length, prospects.length);
+  t.lap('score');
+
+  // Names for reasons: the prospects and their influencers.
+  const wanted = new Set<number>();
+  prospects.forEach((p, k) => {
+    wanted.add(signals.ids[p.index]!);
+    for (const m of results[k]!) wanted.add(signals.ids[m.influencer]!);
+  });
+  const names = new Map<number, { name: string; audience: number | null }>();
+  const all = [...wanted];
+  for (let i = 0; i < all.length; i += NAME_BATCH) for (const [id, v] of await personNames(db, installationId, all.slice(i, i + NAME_BATCH))) names.set(id, v);
+  const rows: MatchRow[] = [];
+  prospects.forEach((p, k) => {
+    const personId = signals.ids[p.index]!;
+    const prospectName = names.get(personId)?.name ?? String(personId);
+    results[k]!.forEach((m, rank) => {
+      const influencerId = signals.ids[m.influencer]!;
+      const who = names.get(influencerId);
+      const components: MatchRow['components'] = {};
+      for (const c of COMPONENTS) components[c] = { value: round(m.values[c]), contribution: round(m.contributions[c]) };
+      rows.push({
+        personId,
+        rank: rank + 1,
+        influencerId,
+        stage: p.stage,
+        score: round(m.score),
+        components,
+        reason: reasonFor(p, m, { graph, signals, prospectName, influencerName: who?.name ?? String(influencerId), audience: who?.audience }),
+      });
+    });
+  });
+  t.lap('reasons');
+  await replaceMatches(db, installationId, scope, rows, now);
+  t.lap('write');
+  return rows.length;
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -1,0 +1,261 @@
+/**
+ * Reads what matching needs straight from the store into typed arrays: people, prospects (CRM
+ * contacts linked to people) and interactions. On PostgreSQL rows stream through
+ * `COPY (SELECT …) TO STDOUT` and are parsed field by field (10M interactions without one JS
+ * object per row); on PGlite — the embedded store of small installs — one query.
+ *
+ * COPY takes no bind parameters, so values are inlined: only an installation id checked to be
+ * a UUID, and integers.
+ */
+import { Readable } from 'node:stream';
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { parse as parsePgArray } from 'postgres-array';
+import { to as copyTo } from 'pg-copy-streams';
+import { kindIndex, type EdgeColumns, type TopicDictionary } from '../influence/graph.ts';
+import type { Db } from './db.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY_S = 86_400;
+
+export function uuidLiteral(id: string): string {
+  if (!UUID.test(id)) throw new Error(`not an installation id: ${JSON.stringify(id)}`);
+  return `'${id}'::uuid`;
+}
+
+/** `ARRAY[…]::bigint[]` of integers. */
+export function idArrayLiteral(ids: Iterable<number>): string {
+  const parts: string[] = [];
+  for (const id of ids) {
+    if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);
+    parts.push(String(id));
+  }
+  return `ARRAY[${parts.join(',')}]::bigint[]`;
+}
+
+/**
+ * Calls `onRow` with each row's fields as text (null for NULL), in order. Every column of
+ * `select` must be cast to text so PGlite returns the same strings COPY does.
+ */
+export async function forEachRow(db: Db, select: string, onRow: (fields: (string | null)[]) => void): Promise<number> {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  if ('connect' in client && typeof (client as pg.Pool).totalCount === 'number') {
+    const conn = await (client as pg.Pool).connect();
+    let rows = 0;
+    try {
+      const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
+      let rest = '';
+      for await (const chunk of stream) {
+        const text = rest + (chunk as Buffer).toString('utf8');
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+          onRow(splitCopyLine(text, start, nl));
+          rows++;
+          start = nl + 1;
+        }
+        rest = text.slice(start);
+      }
+    } finally {
+      conn.release();
+    }
+    return rows;
+  }
+  const result = await (client as PGlite).query<unknown[]>(select, [], { rowMode: 'array' });
+  for (const r of result.rows) onRow(r as (string | null)[]);
+  return result.rows.length;
+}
+
+/** One COPY text-format line into fields: tab separated, `\N` is NULL, backslash escapes. */
+function splitCopyLine(text: string, start: number, end: number): (string | null)[] {
+  const out: (string | null)[] = [];
+  let at = start;
+  for (;;) {
+    let tab = text.indexOf('\t', at);
+    if (tab === -1 || tab > end) tab = end;
+    const field = text.slice(at, tab);
+    out.push(field === '\\N' ? null : field.includes('\\') ? unescapeCopy(field) : field);
+    if (tab === end) return out;
+    at = tab + 1;
+  }
+}
+
+const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+function unescapeCopy(s: string): string {
+  return s.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
+}
+
+/** Topic list as PostgreSQL prints a text[] (`{crm,"marketing automation"}`). */
+export function parseTopics(literal: string | null): string[] {
+  if (!literal || literal === '{}') return [];
+  return parsePgArray(literal) as string[];
+}
+
+/**
+ * Interactions of an installation (optionally only those touching `touching` people, or only
+ * those made by `from` people) into `cols`. Endpoints outside `indexOf` are skipped (people
+ * who joined after a snapshot). Topic lists are collected as combination ids in `cols.topics`;
+ * call `finishTopics` once the dictionary is known.
+ */
+export async function loadInteractions(
+  db: Db,
+  installationId: string,
+  cols: EdgeColumns,
+  indexOf: (personId: number) => number,
+  combos: TopicCombos,
+  now: Date,
+  filter: { touching?: Iterable<number>; from?: Iterable<number>; notTo?: Iterable<number> } = {},
+): Promise<number> {
+  let where = `installation_id = ${uuidLiteral(installationId)}`;
+  if (filter.touching) {
+    const a = idArrayLiteral(filter.touching);
+    where += ` AND (from_person_id = ANY(${a}) OR to_person_id = ANY(${a}))`;
+  } else if (filter.from) {
+    where += ` AND from_person_id = ANY(${idArrayLiteral(filter.from)})`;
+    if (filter.notTo) where += ` AND NOT (to_person_id = ANY(${idArrayLiteral(filter.notTo)}))`;
+  }
+  const nowS = now.getTime() / 1000;
+  const kinds = new Map<string, number>();
+  return forEachRow(
+    db,
+    `SELECT from_person_id::text, to_person_id::text, kind, topics::text, sentiment::text, extract(epoch from occurred_at)::bigint::text FROM interactions WHERE ${where}`,
+    (f) => {
+      const from = indexOf(Number(f[0]));
+      const to = indexOf(Number(f[1]));
+      if (from < 0 || to < 0) return;
+      let k = kinds.get(f[2]!);
+      if (k === undefined) kinds.set(f[2]!, (k = kindIndex(f[2]!)));
+      if (k < 0) return;
+      cols.push(from, to, k, combos.id(f[3] ?? null), f[4] === null ? Number.NaN : Number(f[4]), (nowS - Number(f[5])) / DAY_S);
+    },
+  );
+}
+
+/** Distinct topic lists seen while loading, counted, so each row parses its list at most once. */
+export class TopicCombos {
+  private readonly ids = new Map<string, number>();
+  readonly lists: string[][] = [];
+  readonly counts: number[] = [];
+  id(literal: string | null): number {
+    const key = literal ?? '{}';
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.lists.length;
+      this.ids.set(key, id);
+      this.lists.push(parseTopics(key));
+      this.counts.push(0);
+    }
+    this.counts[id]!++;
+    return id;
+  }
+  /** How often each topic occurs across the loaded rows. */
+  frequencies(into = new Map<string, number>()): Map<string, number> {
+    this.lists.forEach((list, id) => {
+      for (const t of list) into.set(t, (into.get(t) ?? 0) + this.counts[id]!);
+    });
+    return into;
+  }
+  /** Replaces the combination ids in `cols.topics` by masks of `dict`. */
+  finishTopics(cols: EdgeColumns, dict: TopicDictionary): void {
+    const masks = Uint32Array.from(this.lists, (l) => dict.mask(l));
+    for (let e = 0; e < cols.count; e++) cols.topics[e] = masks[cols.topics[e]!]!;
+  }
+}
+
+export interface PersonRow {
+  id: number;
+  audience: number;
+  topics: string[];
+  industry: string | null;
+  region: string | null;
+  companySize: string | null;
+  sentiment: number;
+  advocate: boolean;
+}
+
+/** People of an installation, ascending id (all of them, or the given ids). */
+export async function loadPeople(db: Db, installationId: string, onRow: (p: PersonRow) => void, ids?: Iterable<number>): Promise<number> {
+  const only = ids ? ` AND id = ANY(${idArrayLiteral(ids)})` : '';
+  return forEachRow(
+    db,
+    `SELECT id::text, audience_size::text, topics::text, industry, region, company_size, (metrics->>'brandSentiment'), (metrics->>'advocate')
+     FROM people WHERE installation_id = ${uuidLiteral(installationId)}${only} ORDER BY id`,
+    (f) =>
+      onRow({
+        id: Number(f[0]),
+        audience: f[1] === null ? Number.NaN : Number(f[1]),
+        topics: parseTopics(f[2] ?? null),
+        industry: f[3] ?? null,
+        region: f[4] ?? null,
+        companySize: f[5] ?? null,
+        sentiment: f[6] === null ? Number.NaN : Number(f[6]),
+        advocate: f[7] === 'true',
+      }),
+  );
+}
+
+export interface LinkedContactRow {
+  personId: number;
+  crmId: string;
+  lifecycleStage: string | null;
+  industry: string | null;
+  region: string | null;
+  companySize: string | null;
+  /** A closed-won deal is associated with this contact. */
+  won: boolean;
+  /** The CRM record changed, or the link was made, after `changedSince` (incremental runs). */
+  changed: boolean;
+}
+
+/** CRM contacts linked to people: the prospects, and (when they bought) customers. */
+export async function loadLinkedContacts(db: Db, installationId: string, changedSince: Date | null = null, personIds?: Iterable<number>): Promise<LinkedContactRow[]> {
+  const inst = uuidLiteral(installationId);
+  const at = changedSince ? `to_timestamp(${changedSince.getTime() / 1000})` : null;
+  const since = at ? `r.updated_at > ${at} OR l.linked_at > ${at}` : 'false';
+  const only = personIds ? ` AND l.person_id = ANY(${idArrayLiteral(personIds)})` : '';
+  const out: LinkedContactRow[] = [];
+  await forEachRow(
+    db,
+    `SELECT l.person_id::text, l.crm_id, r.lifecycle_stage, r.industry, r.region, r.company_size,
+            (w.crm_id IS NOT NULL)::text, (${since})::text
+     FROM person_links l
+     JOIN crm_records r ON r.installation_id = l.installation_id AND r.object_type = l.object_type AND r.crm_id = l.crm_id
+     LEFT JOIN (SELECT DISTINCT unnest(contact_ids) AS crm_id FROM crm_deals WHERE installation_id = ${inst} AND closed_won) w ON w.crm_id = l.crm_id
+     WHERE l.installation_id = ${inst} AND l.object_type = 'contact'${only}
+     ORDER BY l.person_id, l.crm_id`,
+    (f) =>
+      out.push({
+        personId: Number(f[0]),
+        crmId: f[1]!,
+        lifecycleStage: f[2] ?? null,
+        industry: f[3] ?? null,
+        region: f[4] ?? null,
+        companySize: f[5] ?? null,
+        won: f[6] === 'true',
+        changed: f[7] === 'true',
+      }),
+  );
+  return out;
+}
+
+/** People with interactions stored after `since` (either end). */
+export async function peopleWithNewInteractions(db: Db, installationId: string, since: Date): Promise<Set<number>> {
+  const out = new Set<number>();
+  await forEachRow(
+    db,
+    `SELECT DISTINCT unnest(ARRAY[from_person_id, to_person_id])::text FROM interactions
+     WHERE installation_id = ${uuidLiteral(installationId)} AND ingested_at > to_timestamp(${since.getTime() / 1000})`,
+    (f) => out.add(Number(f[0])),
+  );
+  return out;
+}
+
+/** Display names (name, else the caller's external id) of the given people. */
+export async function personNames(db: Db, installationId: string, ids: Iterable<number>): Promise<Map<number, { name: string; audience: number | null }>> {
+  const out = new Map<number, { name: string; audience: number | null }>();
+  await forEachRow(
+    db,
+    `SELECT id::text, coalesce(name, external_id), audience_size::text FROM people WHERE installation_id = ${uuidLiteral(installationId)} AND id = ANY(${idArrayLiteral(ids)})`,
+    (f) => out.set(Number(f[0]), { name: f[1]!, audience: f[2] === null ? null : Number(f[2]) }),
+  );
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * Stored matches (top-k influencers per prospect) and the match snapshot. A run replaces the
+ * matches of the prospects it scored in one transaction — all of an installation's for a full
+ * run — so readers never see a half-written set, and a retried run writes the same rows.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { copyCsv, csvField } from './bulk.ts';
+import type { Db } from './db.ts';
+import { idArrayLiteral } from './graph-load.ts';
+import { matchSnapshots } from './schema.ts';
+
+export interface MatchRow {
+  personId: number;
+  rank: number;
+  influencerId: number;
+  stage: string;
+  score: number;
+  /** Component → { value 0..1, contribution to the score }. */
+  components: Record<string, { value: number; contribution: number }>;
+  reason: string;
+}
+
+const COLUMNS = 'installation_id, person_id, rank, influencer_id, stage, score, components, reason, computed_at';
+const WRITE_ROWS = 20_000;
+
+/**
+ * Replaces the matches of `scope` ('all' of the installation, or these prospects) by `rows`;
+ * also drops matches of people no longer linked to a CRM contact.
+ */
+export async function replaceMatches(db: Db, installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[], computedAt: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (scope === 'all') {
+      await tx.execute(sql`DELETE FROM matches WHERE installation_id = ${installationId}`);
+    } else if (scope.length > 0) {
+      await tx.execute(sql.raw(`DELETE FROM matches WHERE installation_id = '${installationId}'::uuid AND person_id = ANY(${idArrayLiteral(scope)})`));
+    }
+    const at = computedAt.toISOString();
+    for (let i = 0; i < rows.length; i += WRITE_ROWS) {
+      let body = '';
+      for (const r of rows.slice(i, i + WRITE_ROWS)) {
+        body += `${installationId},${r.personId},${r.rank},${r.influencerId},${csvField(r.stage)},${csvField(r.score)},${csvField(JSON.stringify(r.components))},${csvField(r.reason)},${at}\n`;
+      }
+      await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, body);
+    }
+    await tx.execute(sql`
+      DELETE FROM matches m WHERE m.installation_id = ${installationId}
+        AND NOT EXISTS (SELECT 1 FROM person_links l WHERE l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact')`);
+  });
+}
+
+export interface StoredMatch {
+  rank: number;
+  stage: string;
+  score: number;
+  components: MatchRow['components'];
+  reason: string;
+  computedAt: Date;
+  influencer: { id: string; name: string | null; audienceSize: number | null; handles: { network: string; handle: string }[] };
+}
+
+/** The matches of the person linked to a CRM contact, best first; null when the contact is not linked. */
+export async function matchesForContact(db: Db, installationId: string, crmId: string): Promise<{ personId: string; matches: StoredMatch[] } | null> {
+  const link = await db.execute<{ person_id: string | number; external_id: string }>(sql`
+    SELECT l.person_id, p.external_id FROM person_links l JOIN people p ON p.id = l.person_id
+    WHERE l.installation_id = ${installationId} AND l.object_type = 'contact' AND l.crm_id = ${crmId} LIMIT 1`);
+  const first = rowsOf<{ person_id: string | number; external_id: string }>(link)[0];
+  if (!first) return null;
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT m.rank, m.stage, m.score, m.components, m.reason, m.computed_at, p.external_id, p.name, p.audience_size,
+           coalesce((SELECT json_agg(json_build_object('network', h.network, 'handle', h.handle) ORDER BY h.network, h.handle)
+                     FROM person_handles h WHERE h.person_id = p.id), '[]'::json) AS handles
+    FROM matches m JOIN people p ON p.id = m.influencer_id
+    WHERE m.installation_id = ${installationId} AND m.person_id = ${Number(first.person_id)}
+    ORDER BY m.rank`);
+  return { personId: first.external_id, matches: rowsOf<Record<string, unknown>>(result).map(toStoredMatch) };
+}
+
+function toStoredMatch(r: Record<string, unknown>): StoredMatch {
+  return {
+    rank: Number(r.rank),
+    stage: String(r.stage),
+    score: Number(r.score),
+    components: (typeof r.components === 'string' ? JSON.parse(r.components) : r.components) as MatchRow['components'],
+    reason: String(r.reason),
+    computedAt: new Date(r.computed_at as string),
+    influencer: {
+      id: String(r.external_id),
+      name: (r.name as string | null) ?? null,
+      audienceSize: r.audience_size === null ? null : Number(r.audience_size),
+      handles: (typeof r.handles === 'string' ? JSON.parse(r.handles) : r.handles) as { network: string; handle: string }[],
+    },
+  };
+}
+
+/** Every stored match with the prospect's CRM id, for export; in CRM id then rank order. */
+export async function allMatches(db: Db, installationId: string): Promise<Record<string, unknown>[]> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT l.crm_id, pp.external_id AS prospect_id, m.stage, m.rank, ip.external_id AS influencer_id, ip.name AS influencer_name,
+           m.score, m.components, m.reason, m.computed_at
+    FROM matches m
+    JOIN person_links l ON l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact'
+    JOIN people pp ON pp.id = m.person_id
+    JOIN people ip ON ip.id = m.influencer_id
+    WHERE m.installation_id = ${installationId}
+    ORDER BY l.crm_id, m.rank`);
+  return rowsOf<Record<string, unknown>>(result);
+}
+
+/** The best match per prospect person (rank 1) with the influencer's display name, for the push job. */
+export interface BestMatch {
+  influencer: string;
+  score: number;
+  reason: string;
+  stage: string;
+  computedAt: Date;
+}
+
+export async function bestMatches(db: Db, installationId: string): Promise<Map<number, BestMatch>> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    SELECT m.person_id, coalesce(p.name, p.external_id) AS influencer, m.score, m.reason, m.stage, m.computed_at
+    FROM matches m JOIN people p ON p.id = m.influencer_id
+    WHERE m.installation_id = ${installationId} AND m.rank = 1`);
+  return new Map(
+    rowsOf<Record<string, unknown>>(result).map((r) => [
+      Number(r.person_id),
+      { influencer: String(r.influencer), score: Number(r.score), reason: String(r.reason), stage: String(r.stage), computedAt: new Date(r.computed_at as string) },
+    ]),
+  );
+}
+
+export async function saveSnapshot(db: Db, installationId: string, data: Buffer, computedAt: Date): Promise<void> {
+  await db
+    .insert(matchSnapshots)
+    .values({ installationId, computedAt, data })
+    .onConflictDoUpdate({ target: matchSnapshots.installationId, set: { computedAt, data } });
+}
+
+export async function loadSnapshot(db: Db, installationId: string): Promise<{ computedAt: Date; data: Buffer } | null> {
+  const [row] = await db.select().from(matchSnapshots).where(and(eq(matchSnapshots.installationId, installationId)));
+  return row ? { computedAt: row.computedAt, data: Buffer.from(row.data) } : null;
+}
+
+/** node-postgres returns { rows }, PGlite too; drizzle passes either through from execute(). */
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}
