@@ -2,7 +2,8 @@
  * `sway demo`: the whole product on one machine. Starts the HubSpot sandbox, starts Sway
  * against it, installs through the real OAuth redirect flow, seeds contacts, sends a
  * synthetic social data set through the ingest API, lets the real queue run
- * provision → pull → score → push, then prints what happened (and one JSON line with --json).
+ * provision → pull → score → match → push, then prints what happened — with, for a few
+ * prospects, their stage, top influencers and the reasons — and one JSON line with --json.
  *
  * The demo keeps its own embedded store under ./.data/demo (or schema sway_demo on
  * DATABASE_URL), reset at each run so its figures describe this run only.
@@ -18,6 +19,7 @@ import { countLinkedContacts } from '../store/crm-records.ts';
 import { countInstallations } from '../store/installations.ts';
 import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
+import { matchesForContact, type StoredMatch } from '../store/matches.ts';
 import { installViaOAuth, postSignals, waitForIdle } from './demo-steps.ts';
 import { generateMarket } from './synthetic.ts';
 
@@ -115,6 +117,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
       contactsLinked: await countLinkedContacts(rt.store.db, install.installationId),
       // Distinct contacts holding Sway's values: pushes are deltas, so one run's count is not it.
       contactsPushed: await countPushedRecords(rt.store.db, install.installationId, 'contact'),
+      prospectsMatched: latest('match')?.counts.scored ?? 0,
       pushFailures: push?.counts.failed ?? 0,
       pushRuns: runs.filter((r) => r.kind === 'push').length,
       propertiesCreated: latest('provision')?.counts.created ?? 0,
@@ -124,6 +127,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
     printSummary(summary, sandbox.getContact(firstPushedId(sandbox) ?? '') ?? null);
+    printMatches(await sampleMatches(rt.store.db, install.installationId, sandbox.listContacts()));
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     if (opts.serve) {
       say(`• --serve: Sway at ${rt.url}, sandbox at ${sandboxUrl}; Ctrl-C to stop`);
@@ -144,6 +148,30 @@ function firstPushedId(sandbox: ReturnType<typeof createHubSpotSandbox>): string
   return sandbox.listContacts().find((c) => c.properties.sway_influence_score)?.id;
 }
 
+/** Up to three prospects at different stages, each with their stored matches. */
+async function sampleMatches(db: Parameters<typeof matchesForContact>[0], installationId: string, contacts: { id: string; properties: Record<string, string | null> }[]) {
+  const out: { contact: string; name: string; matches: StoredMatch[] }[] = [];
+  const stages = new Set<string>();
+  for (const c of contacts) {
+    if (out.length === 3) break;
+    const found = await matchesForContact(db, installationId, c.id);
+    const stage = found?.matches[0]?.stage;
+    if (!stage || stages.has(stage)) continue;
+    stages.add(stage);
+    out.push({ contact: c.id, name: [c.properties.firstname, c.properties.lastname].filter(Boolean).join(' '), matches: found.matches });
+  }
+  return out;
+}
+
+function printMatches(samples: Awaited<ReturnType<typeof sampleMatches>>): void {
+  if (samples.length === 0) return;
+  const lines = samples.flatMap((s) => [
+    `  ${s.name || 'contact'} (contact ${s.contact}), ${s.matches[0]!.stage} stage:`,
+    ...s.matches.map((m) => `    ${m.rank}. ${m.influencer.name ?? m.influencer.id}  ${(m.score * 100).toFixed(1)}  — ${m.reason}`),
+  ]);
+  process.stdout.write(`Who can move them now (GET /api/v1/prospects/:crmId/matches):\n${lines.join('\n')}\n\n`);
+}
+
 function printSummary(s: Record<string, number>, example: { id: string; properties: Record<string, string | null> } | null): void {
   const rows: [string, number | string][] = [
     ['installations', s.installations!],
@@ -152,6 +180,7 @@ function printSummary(s: Record<string, number>, example: { id: string; properti
     ['interactions ingested', s.interactionsIngested!],
     ['contacts linked to people', s.contactsLinked!],
     ['contacts pushed', s.contactsPushed!],
+    ['prospects matched', s.prospectsMatched!],
     ['properties created', s.propertiesCreated!],
     ['HubSpot requests (429s)', `${s.hubspotRequests} (${s.requests429})`],
     ['seconds', s.seconds!],
