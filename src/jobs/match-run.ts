@@ -12,8 +12,9 @@
  * writes the same rows.
  *
  * Global signals (authority, reach, advocacy, leaders) move only with full runs, which the
- * match job schedules (MATCH_FULL_EVERY_HOURS); people new since the snapshot count with no
- * authority until then.
+ * match job schedules (MATCH_FULL_EVERY_HOURS, or when the installation has grown by more than
+ * a tenth since the snapshot); people new since the snapshot take part through their ties,
+ * with no authority or reach until then.
  */
 import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
 import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
@@ -24,7 +25,7 @@ import { buildGlobalSignals, Codes, type GlobalSignals, type PeopleColumns } fro
 import { decodeSnapshot, encodeSnapshot, withExtraPeople } from '../matching/snapshot.ts';
 import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/weights.ts';
 import type { Db } from '../store/db.ts';
-import { loadInteractions, loadLinkedContacts, loadPeople, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
+import { loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, type MatchRow } from '../store/matches.ts';
 import { parseSettings } from '../sync/settings.ts';
@@ -164,8 +165,14 @@ export async function scoreProspects(
   t.lap('select');
 
   const index = new Map<number, number>();
-  signals.ids.forEach((id, i) => index.set(id, i));
-  const extra = chosen.map((c) => c.personId).filter((id) => !index.has(id));
+  let maxId = 0;
+  signals.ids.forEach((id, i) => {
+    index.set(id, i);
+    if (id > maxId) maxId = id;
+  });
+  // People new since the snapshot — chosen prospects, and anyone they now interact with — get
+  // an index (with no global signals until the next full run), so ties to them still count.
+  const extra = [...new Set([...chosen.map((c) => c.personId), ...(await peopleAfter(db, installationId, maxId))])].filter((id) => !index.has(id));
   signals = withExtraPeople(signals, extra);
   extra.forEach((id, k) => index.set(id, signals.n - extra.length + k));
   const indexOf = (id: number) => index.get(id) ?? -1;

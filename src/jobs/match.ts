@@ -2,8 +2,9 @@
  * match: recomputes influencer matches after scoring (src/jobs/match-run.ts does the work).
  *
  * Incremental by default — only prospects whose inputs changed since the last full run — and
- * full when forced, when there is no snapshot yet, or when the last full run is older than
- * MATCH_FULL_EVERY_HOURS. A full run with MATCH_PARTITIONS > 1 ranks authority here, then
+ * full when forced, when there is no snapshot yet, when the last full run is older than
+ * MATCH_FULL_EVERY_HOURS, or when the installation has grown by more than GROWTH_FOR_FULL
+ * since it (authority and reach ranked on a much smaller graph would mislead). A full run with MATCH_PARTITIONS > 1 ranks authority here, then
  * splits scoring into partition jobs by prospect id range, added as a BullMQ flow whose parent
  * is the push job: any worker takes a partition, and the push starts once all are done.
  * Otherwise the push is queued when this job ends. Job ids come from the trigger, so a retried
@@ -12,7 +13,8 @@
  */
 import { FlowProducer } from 'bullmq';
 import { fullMatchRun, scoreProspects } from './match-run.ts';
-import { loadLinkedContacts } from '../store/graph-load.ts';
+import { snapshotPeople } from '../matching/snapshot.ts';
+import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
 import { loadSnapshot } from '../store/matches.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, jobId, type JobData } from './queues.ts';
@@ -22,7 +24,7 @@ export async function matchJob(ctx: JobContext, installationId: string, id: stri
   let partitions: [number, number][] = [];
   await recordRun(ctx, 'match', installationId, id, async (): Promise<RunOutcome> => {
     const snapshot = data.mode === 'full' ? null : await loadSnapshot(ctx.db, installationId);
-    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs;
+    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.data), await countPeople(ctx.db, installationId));
     if (fresh) {
       const r = (await scoreProspects(ctx.db, installationId, { changed: true }))!;
       return { counts: { incremental: 1, prospects: r.prospects, changed: r.dirty ?? 0, scored: r.scored, matches: r.matchesWritten } };
@@ -65,6 +67,14 @@ export async function matchPartitionJob(ctx: JobContext, installationId: string,
     if (!r) throw new Error('no match snapshot: the full run that made this partition is gone');
     return { counts: { partition: 1, scored: r.scored, matches: r.matchesWritten, from: data.range![0], to: data.range![1] } };
   });
+}
+
+/** Share of new people since the snapshot that makes the next run full. */
+export const GROWTH_FOR_FULL = 0.1;
+
+/** True when `now` people is more than GROWTH_FOR_FULL above the snapshot's count (any growth from none). Pure. */
+export function grown(snapshotCount: number, now: number): boolean {
+  return now - snapshotCount > GROWTH_FOR_FULL * snapshotCount;
 }
 
 /** Splits ids into at most `parts` contiguous [lo, hi] ranges of about equal count. Pure. */

@@ -45,10 +45,20 @@ export function encodeSnapshot(g: GlobalSignals): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeSnapshot(buf: Buffer): GlobalSignals {
+function readHeader(buf: Buffer): { header: Header; headLen: number } {
   const headLen = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headLen).toString('utf8')) as Header;
   if (header.magic !== MAGIC) throw new Error('not a Sway match snapshot');
+  return { header, headLen };
+}
+
+/** How many people the snapshot ranked, without decoding its arrays. */
+export function snapshotPeople(buf: Buffer): number {
+  return readHeader(buf).header.n;
+}
+
+export function decodeSnapshot(buf: Buffer): GlobalSignals {
+  const { header, headLen } = readHeader(buf);
   // Copy into a fresh aligned buffer: the driver's Buffer may sit at any offset of a pool.
   const body = new ArrayBuffer(buf.length);
   new Uint8Array(body).set(buf);

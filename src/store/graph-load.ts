@@ -249,6 +249,20 @@ export async function peopleWithNewInteractions(db: Db, installationId: string, 
   return out;
 }
 
+/** People of the installation with an id above `afterId` (ids are serial: those created since). */
+export async function peopleAfter(db: Db, installationId: string, afterId: number): Promise<number[]> {
+  const out: number[] = [];
+  await forEachRow(db, `SELECT id::text FROM people WHERE installation_id = ${uuidLiteral(installationId)} AND id > ${Math.trunc(afterId)} ORDER BY id`, (f) => out.push(Number(f[0])));
+  return out;
+}
+
+/** How many people the installation has. */
+export async function countPeople(db: Db, installationId: string): Promise<number> {
+  let n = 0;
+  await forEachRow(db, `SELECT count(*)::text FROM people WHERE installation_id = ${uuidLiteral(installationId)}`, (f) => (n = Number(f[0])));
+  return n;
+}
+
 /** Display names (name, else the caller's external id) of the given people. */
 export async function personNames(db: Db, installationId: string, ids: Iterable<number>): Promise<Map<number, { name: string; audience: number | null }>> {
   const out = new Map<number, { name: string; audience: number | null }>();

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -378,33 +378,58 @@ describe('sway import: the command', () => {
 
 /**
  * Memory: a generated NDJSON file (people, then interactions and conversations with long topic
- * lists, ~590 bytes a row) imported while RSS is sampled. The store writes ~8,000–10,000 rows/s
- * on a 2-core machine, so 200 MB (~340,000 rows) takes ~40 s; set SWAY_IMPORT_TEST_MB to change.
- * The embedded store runs from a directory here, not memory://, so the database's own pages are
- * not counted as the importer's (and PGlite's fixed WASM heap, ~700 MB, is there before we start).
+ * lists, ~590 bytes a row) imported while RSS is sampled. The store writes ~8,000–17,000 rows/s
+ * on a 2-core machine, so 200 MB (~340,000 rows) takes 20–40 s; set SWAY_IMPORT_TEST_MB to change.
+ *
+ * What bounded memory means here: RSS stops growing once the pipeline is full — the second half
+ * of the file adds less than SECOND_HALF_LIMIT_MB over the first half's peak — and the whole
+ * growth stays under the 512 MB the importer is allowed. A fixed growth limit alone proved
+ * flaky: V8 sizes its heap to the garbage rate, so the plateau is 75–340 MB from run to run
+ * (measured: +251 MB for 200 MB and +240 MB for 600 MB on PostgreSQL — the same plateau).
+ * The embedded store runs from a directory here, not memory://, so the database's pages are
+ * not counted as the importer's; PGlite's WASM heap is taken off RSS all the same.
  */
 const BIG_FILE_MB = Number(process.env.SWAY_IMPORT_TEST_MB ?? 200);
-const RSS_GROWTH_LIMIT_MB = 300;
+const RSS_GROWTH_LIMIT_MB = 512;
+const SECOND_HALF_LIMIT_MB = 128;
 
 describe('sway import: memory', () => {
-  it(`keeps RSS growth under ${RSS_GROWTH_LIMIT_MB} MB on a ${BIG_FILE_MB} MB file`, async () => {
+  it(`keeps RSS flat over a ${BIG_FILE_MB} MB file: second half within ${SECOND_HALF_LIMIT_MB} MB of the first, growth under ${RSS_GROWTH_LIMIT_MB} MB`, async () => {
     const file = join(dir, 'big.ndjson');
     const rows = await generateBigFile(file, BIG_FILE_MB * 1e6);
+    const size = statSync(file).size;
     const bigConfig = config.store.kind === 'pg' ? config : testConfig(null, { PGLITE_DIR: join(dir, 'big-store') });
     const s = bigConfig === config ? store : await openStore(bigConfig);
     try {
       const inst = bigConfig === config ? installationId : await createInstallation(s);
+      const wasmBytes = () => ((s.db as unknown as { $client?: { Module?: { HEAPU8?: Uint8Array } } }).$client?.Module?.HEAPU8?.byteLength ?? 0);
+      const importerRss = () => process.memoryUsage().rss - wasmBytes();
       globalThis.gc?.();
-      const base = process.memoryUsage().rss;
+      const base = importerRss();
+      let firstHalfPeak = base;
       let peak = base;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-      const summary = await importFile(s.db, inst, file, { now: NOW, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) });
+      let secondHalf = false;
+      const sample = () => {
+        const m = importerRss();
+        peak = Math.max(peak, m);
+        if (!secondHalf) firstHalfPeak = Math.max(firstHalfPeak, m);
+      };
+      const sampler = setInterval(sample, 50);
+      const summary = await importFile(s.db, inst, file, {
+        now: NOW,
+        onProgress: (_rows, bytes) => {
+          sample();
+          secondHalf ||= bytes > size / 2;
+        },
+      });
       clearInterval(sampler);
-      const growthMb = (peak - base) / 2 ** 20;
-      console.log(`import of ${BIG_FILE_MB} MB: ${summary.rows} rows in ${summary.seconds} s (${summary.rowsPerSecond} rows/s); RSS ${Math.round(base / 2 ** 20)} → peak ${Math.round(peak / 2 ** 20)} MB (+${Math.round(growthMb)} MB)`);
+      const mb = (b: number) => Math.round(b / 2 ** 20);
+      console.log(`import of ${BIG_FILE_MB} MB: ${summary.rows} rows in ${summary.seconds} s (${summary.rowsPerSecond} rows/s); RSS (less any WASM heap) ${mb(base)} → first half ${mb(firstHalfPeak)} → peak ${mb(peak)} MB`);
       expect(summary).toMatchObject({ rows, rejected: 0 });
       expect(summary.loaded).toBe(rows);
-      expect(growthMb).toBeLessThan(RSS_GROWTH_LIMIT_MB);
+      expect(secondHalf).toBe(true);
+      expect(mb(peak - firstHalfPeak)).toBeLessThan(SECOND_HALF_LIMIT_MB);
+      expect(mb(peak - base)).toBeLessThan(RSS_GROWTH_LIMIT_MB);
     } finally {
       if (s !== store) await s.close();
       rmSync(file, { force: true });

@@ -1,0 +1,120 @@
+/**
+ * The match job on the real queue: score → match → (partitions) → push, with MATCH_PARTITIONS=3
+ * so the full run's scoring is split into a BullMQ flow whose parent is the push job; then a
+ * change to one prospect gives an incremental run and a push of what changed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForIdle } from '../../src/demo/demo-steps.ts';
+import { grown, idRanges } from '../../src/jobs/match.ts';
+import { pendingJobs } from '../../src/jobs/queues.ts';
+import { countLinkedContacts } from '../../src/store/crm-records.ts';
+import { listRuns, type Run } from '../../src/store/runs.ts';
+import { apiClient } from '../helpers/api.ts';
+import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
+
+describe('idRanges', () => {
+  it('splits ids into contiguous ranges of about equal count that cover each id once', () => {
+    const ids = [9, 1, 5, 3, 7, 2, 2, 8, 4, 6, 10];
+    const ranges = idRanges(ids, 3);
+    expect(ranges).toEqual([
+      [1, 4],
+      [5, 8],
+      [9, 10],
+    ]);
+    for (const id of new Set(ids)) expect(ranges.filter(([lo, hi]) => id >= lo && id <= hi)).toHaveLength(1);
+  });
+  it('gives fewer ranges than asked when there are fewer ids, and none for none', () => {
+    expect(idRanges([4, 2], 5)).toEqual([
+      [2, 2],
+      [4, 4],
+    ]);
+    expect(idRanges([], 3)).toEqual([]);
+  });
+});
+
+describe('grown', () => {
+  it('asks for a full run past a tenth more people than the snapshot ranked, and from an empty one', () => {
+    expect(grown(1000, 1100)).toBe(false);
+    expect(grown(1000, 1101)).toBe(true);
+    expect(grown(1000, 900)).toBe(false);
+    expect(grown(0, 1)).toBe(true);
+    expect(grown(0, 0)).toBe(false);
+  });
+});
+
+let h: Harness;
+let installationId: string;
+let apiKey: string;
+const PROSPECTS = 30;
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, 60_000);
+const succeeded = (runs: Run[]) => runs.filter((r) => r.status === 'succeeded');
+
+beforeAll(async () => {
+  h = await startHarness({ workers: true, env: { MATCH_PARTITIONS: '3' } });
+  h.sandbox.seedContacts(Array.from({ length: PROSPECTS }, (_, i) => ({ email: `p${i}@example.com`, lifecyclestage: i % 3 ? 'lead' : 'customer' })));
+  ({ installationId, apiKey } = await h.install());
+  await idle();
+  const people = [
+    ...Array.from({ length: PROSPECTS }, (_, i) => ({ id: `p${i}`, name: `Prospect ${i}`, emails: [`p${i}@example.com`], audienceSize: 100 })),
+    ...Array.from({ length: 4 }, (_, k) => ({ id: `creator${k}`, name: `Creator ${k}`, audienceSize: 10_000 * (k + 1), topics: ['crm'] })),
+  ];
+  const interactions = Array.from({ length: PROSPECTS * 2 }, (_, n) => ({
+    externalId: `i${n}`, from: `p${n % PROSPECTS}`, to: `creator${n % 4}`, kind: n % 2 ? 'reply' : 'share', topics: ['crm'], occurredAt: ago(1 + (n % 20)),
+  }));
+  const res = await apiClient(h, apiKey)('POST', '/api/v1/signals', { people, interactions });
+  expect(res.status).toBe(202);
+  await idle();
+}, 90_000);
+afterAll(async () => {
+  await h.close();
+});
+
+describe('match job on the queue', () => {
+  it('a first run is full, split into 3 partition jobs that together score every prospect, and the push follows them', async () => {
+    const linked = await countLinkedContacts(h.rt.store.db, installationId);
+    expect(linked).toBe(PROSPECTS);
+    const runs = succeeded(await listRuns(h.rt.store.db, installationId, 'match'));
+    // The install's own run ranked nobody; the signals grew the installation from 0 people, so
+    // the next run was full again rather than incremental on an empty snapshot.
+    const full = runs.filter((r) => r.counts.full === 1);
+    expect(full.map((r) => r.counts.people)).toEqual([PROSPECTS + 4, 0]);
+    expect(full[0]!.counts).toMatchObject({ partitions: 3, scored: 0, prospects: PROSPECTS });
+    const parts = runs.filter((r) => r.counts.partition === 1);
+    expect(parts).toHaveLength(3);
+    expect(parts.reduce((s, r) => s + Number(r.counts.scored), 0)).toBe(PROSPECTS);
+    expect((await listRuns(h.rt.store.db, installationId)).filter((r) => r.status === 'failed')).toEqual([]);
+
+    // The push (the flow's parent) started only once every partition had finished.
+    const pushes = succeeded(await listRuns(h.rt.store.db, installationId, 'push'));
+    const lastPartitionEnd = Math.max(...parts.map((r) => r.finishedAt!.getTime()));
+    expect(pushes.some((p) => p.startedAt.getTime() >= lastPartitionEnd && Number(p.counts.written) === PROSPECTS)).toBe(true);
+    const contacts = h.sandbox.listContacts();
+    expect(contacts.every((c) => /^Creator \d$/.test(c.properties.sway_best_influencer ?? ''))).toBe(true);
+    expect(contacts.every((c) => /^(Awareness|Purchase) stage: /.test(c.properties.sway_match_reason ?? ''))).toBe(true);
+  });
+
+  it('a later change is an incremental run of only the changed prospect, and only their record is pushed again', async () => {
+    h.sandbox.clearRequests();
+    const res = await apiClient(h, apiKey)('POST', '/api/v1/signals', {
+      people: [{ id: 'creator9', name: 'Creator 9', audienceSize: 50 }],
+      interactions: [...[1, 2, 3, 4].map((d) => ({ externalId: `new${d}`, from: 'p0', to: 'creator9', kind: 'reply', topics: ['crm'], occurredAt: ago(d / 10) }))],
+    });
+    expect(res.status).toBe(202);
+    await idle();
+    const [latest] = await listRuns(h.rt.store.db, installationId, 'match');
+    expect(latest!.status).toBe('succeeded');
+    expect(latest!.counts).toMatchObject({ incremental: 1, prospects: PROSPECTS });
+    expect(Number(latest!.counts.changed)).toBeGreaterThanOrEqual(1);
+    expect(Number(latest!.counts.changed)).toBeLessThan(PROSPECTS);
+    // p0 is a customer (purchase stage: ties weigh most): four fresh replies to a newcomer
+    // outweigh their older shares, though Creator 9 has no authority or reach until a full run.
+    const p0 = h.sandbox.listContacts().find((c) => c.properties.email === 'p0@example.com')!;
+    expect(p0.properties.sway_best_influencer).toBe('Creator 9');
+    expect(p0.properties.sway_match_reason).toMatch(/^Purchase stage: Prospect 0 replied to Creator 9 4×/);
+    const updated = requestsTo(h.sandbox, 'POST', /batch\/update$/).flatMap((c) => (c.body as { inputs: { id: string }[] }).inputs.map((i) => i.id));
+    expect(updated).toContain(p0.id);
+    expect(updated.length).toBeLessThan(PROSPECTS);
+  });
+});
