@@ -5,8 +5,8 @@
  * an authority on t when people who are themselves authorities on t engage with them about t —
  * not when they are merely loud. Pure, typed arrays only.
  *
- * The kernel is a pull loop over a per-topic in-CSR with pre-normalised weights; `plainPageRank`
- * is the textbook loop bench:match measures it against.
+ * The kernel is a pull loop over a per-topic in-CSR of the topic's active people only, with
+ * pre-normalised weights; `plainPageRank` is the textbook loop bench:match measures it against.
  */
 import type { InteractionGraph } from './graph.ts';
 
@@ -40,90 +40,102 @@ export function topicAuthority(graph: InteractionGraph, topicCount: number, pers
   let edgeVisits = 0;
   let kernelSeconds = 0;
   const outW = new Float64Array(n);
-  const tele = new Float64Array(n);
+  const local = new Int32Array(n).fill(-1);
   for (let t = 0; t < topicCount; t++) {
     const bit = (1 << t) >>> 0;
-    const sub = topicSubgraph(graph, bit, outW);
-    // Teleport: uniform over people with a t-interaction or a declared t topic.
-    let activeCount = 0;
-    tele.fill(0);
-    for (let v = 0; v < n; v++) {
-      if (outW[v]! > 0 || sub.offsets[v + 1]! > sub.offsets[v]! || (personTopics[v]! & bit) !== 0) {
-        tele[v] = 1;
-        activeCount++;
-      }
-    }
+    const sub = topicSubgraph(graph, bit, personTopics, outW, local);
+    const m = sub.members.length;
     const level = new Uint8Array(n);
     levels.push(level);
-    active.push(activeCount);
-    if (activeCount === 0) {
+    active.push(m);
+    if (m === 0) {
       iterations.push(0);
       continue;
     }
-    for (let v = 0; v < n; v++) tele[v]! /= activeCount;
     const started = performance.now();
-    const { rank, iterations: it } = iterate(n, sub.offsets, sub.src, sub.w, outW, tele);
+    const { rank, iterations: it } = iterate(m, sub.senders, sub.offsets, sub.src, sub.w);
     kernelSeconds += (performance.now() - started) / 1000;
     edgeVisits += it * sub.src.length;
     iterations.push(it);
     let max = 0;
-    for (let v = 0; v < n; v++) if (rank[v]! > max) max = rank[v]!;
-    const scale = activeCount;
-    const denom = Math.log1p(max * scale);
-    for (let v = 0; v < n; v++) if (tele[v]! > 0) level[v] = Math.round((255 * Math.log1p(rank[v]! * scale)) / denom);
+    for (let i = 0; i < m; i++) if (rank[i]! > max) max = rank[i]!;
+    // rank × m: 1 is an average active person.
+    const denom = Math.log1p(max * m);
+    for (let i = 0; i < m; i++) level[sub.members[i]!] = Math.round((255 * Math.log1p(rank[i]! * m)) / denom);
   }
   return { levels, active, iterations, edgeVisits, kernelSeconds };
 }
 
-/** In-edges labelled with `bit`, weights divided by the source's total t-weight (filled into outW). */
-function topicSubgraph(graph: InteractionGraph, bit: number, outW: Float64Array): { offsets: Int32Array; src: Int32Array; w: Float32Array } {
+/**
+ * The topic's subgraph over its active people only (a t-interaction either way, or t declared),
+ * renumbered 0..m-1 with senders (people with t out-weight) first, so the iteration never
+ * touches the rest of the graph and finds the dangling mass as one contiguous range. In-edges
+ * labelled `bit`, weights divided by the sender's total t-weight. `outW` and `local` are
+ * scratch of length n (`local` is all -1 on entry and exit).
+ */
+function topicSubgraph(graph: InteractionGraph, bit: number, personTopics: Uint32Array, outW: Float64Array, local: Int32Array) {
   const { n } = graph;
   const { offsets: inOff, nbr, weight, topics } = graph.in;
   outW.fill(0);
-  const offsets = new Int32Array(n + 1);
+  const inCount = new Int32Array(n);
   for (let v = 0; v < n; v++) {
-    let c = 0;
     for (let e = inOff[v]!, end = inOff[v + 1]!; e < end; e++) {
       if ((topics[e]! & bit) !== 0) {
-        c++;
+        inCount[v]!++;
         outW[nbr[e]!]! += weight[e]!;
       }
     }
-    offsets[v + 1] = offsets[v]! + c;
   }
-  const src = new Int32Array(offsets[n]!);
-  const w = new Float32Array(offsets[n]!);
-  let at = 0;
-  for (let v = 0; v < n; v++) {
+  const order: number[] = [];
+  for (let v = 0; v < n; v++) if (outW[v]! > 0) order.push(v);
+  const senders = order.length;
+  for (let v = 0; v < n; v++) if (outW[v] === 0 && (inCount[v]! > 0 || (personTopics[v]! & bit) !== 0)) order.push(v);
+  const members = Int32Array.from(order);
+  const m = members.length;
+  for (let i = 0; i < m; i++) local[members[i]!] = i;
+  const offsets = new Int32Array(m + 1);
+  for (let i = 0; i < m; i++) offsets[i + 1] = offsets[i]! + inCount[members[i]!]!;
+  const src = new Int32Array(offsets[m]!);
+  const w = new Float32Array(offsets[m]!);
+  for (let i = 0; i < m; i++) {
+    const v = members[i]!;
+    let at = offsets[i]!;
     for (let e = inOff[v]!, end = inOff[v + 1]!; e < end; e++) {
       if ((topics[e]! & bit) !== 0) {
         const u = nbr[e]!;
-        src[at] = u;
+        src[at] = local[u]!;
         w[at++] = weight[e]! / outW[u]!;
       }
     }
   }
-  return { offsets, src, w };
+  for (let i = 0; i < m; i++) local[members[i]!] = -1;
+  return { members, senders, offsets, src, w };
 }
 
-/** Power iteration, pull form. Rank of people without out-edges (dangling) returns by teleport. */
-function iterate(n: number, offsets: Int32Array, src: Int32Array, w: Float32Array, outW: Float64Array, tele: Float64Array) {
-  let rank = Float64Array.from(tele);
-  let next = new Float64Array(n);
+/**
+ * Power iteration, pull form, over m active people with uniform teleport 1/m. People from
+ * `senders` on have no out-weight (dangling): their rank returns by teleport.
+ */
+function iterate(m: number, senders: number, offsets: Int32Array, src: Int32Array, w: Float32Array) {
+  let rank = new Float64Array(m).fill(1 / m);
+  let next = new Float64Array(m);
+  let dangling = (m - senders) / m;
   let it = 0;
   while (it < MAX_ITERATIONS) {
     it++;
-    let dangling = 0;
-    for (let u = 0; u < n; u++) if (outW[u] === 0) dangling += rank[u]!;
+    const base = (1 - DAMPING + DAMPING * dangling) / m;
     let delta = 0;
-    for (let v = 0; v < n; v++) {
+    let nextDangling = 0;
+    for (let v = 0; v < m; v++) {
       let s = 0;
       for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) s += rank[src[e]!]! * w[e]!;
-      const r = (1 - DAMPING + DAMPING * dangling) * tele[v]! + DAMPING * s;
+      const r = base + DAMPING * s;
       delta += Math.abs(r - rank[v]!);
       next[v] = r;
+      if (v >= senders) nextDangling += r;
     }
     [rank, next] = [next, rank];
+    dangling = nextDangling;
     if (delta < TOLERANCE) break;
   }
   return { rank, iterations: it };
