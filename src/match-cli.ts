@@ -109,8 +109,8 @@ export function registerMatchCommands(program: Command, env: Record<string, stri
         const rows = await allMatches(db, opts.installation);
         const columns = ['crm_id', 'prospect_id', 'stage', 'rank', 'influencer_id', 'influencer_name', 'score', 'reason', ...COMPONENTS, 'computed_at'];
         const records = rows.map((r) => {
-          const comps = (typeof r.components === 'string' ? JSON.parse(r.components) : r.components) as Record<string, { value: number }>;
-          return [r.crm_id, r.prospect_id, r.stage, r.rank, r.influencer_id, r.influencer_name ?? '', r.score, r.reason, ...COMPONENTS.map((c) => comps[c]?.value ?? ''), new Date(r.computed_at as string).toISOString()];
+          const values = (Array.isArray(r.component_values) ? r.component_values : []) as number[];
+          return [r.crm_id, r.prospect_id, r.stage, r.rank, r.influencer_id, r.influencer_name ?? '', r.score, r.reason, ...COMPONENTS.map((_, i) => values[i] ?? ''), new Date(r.computed_at as string).toISOString()];
         });
         const sink = opts.out ? createWriteStream(opts.out) : new Writable({ write: (chunk, _enc, cb) => void process.stdout.write(chunk, cb) });
         await pipeline(stringify([columns, ...records]), sink);

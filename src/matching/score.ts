@@ -148,16 +148,29 @@ export function matchProspect(p: Prospect, graph: InteractionGraph, g: GlobalSig
   for (const { bit } of topics) for (const i of g.topicLeaders[bit] ?? []) scratch.touch(i);
   for (const i of g.advocateLeaders.get(p.industry >= 0 ? p.industry : -1) ?? g.advocateLeaders.get(-1) ?? []) scratch.touch(i);
 
+  // Score every candidate without allocating (a full run scores ~10^8 candidates); only one
+  // that enters the top k gets its component objects.
   const best: Match[] = [];
+  const w = weights;
+  const eff = options.outcomes ? -1 : 0.5;
   for (let c = 0; c < scratch.touchedCount; c++) {
     const i = scratch.touched[c]!;
     if (i === p.index) continue;
-    const values = componentValues(i, p, topics, g, tie[i]!, twoHop[i]!, options.outcomes);
-    let score = 0;
-    for (const comp of COMPONENTS) score += weights[comp] * values[comp];
-    if (best.length === k && score <= best[k - 1]!.score) continue;
+    let authority = 0;
+    for (let t = 0; t < topics.length; t++) authority += (topics[t]!.share * g.authority[topics[t]!.bit]![i]!) / 255;
+    let same = 0;
+    if (p.industry >= 0 && g.industry[i] === p.industry) same++;
+    if (p.region >= 0 && g.region[i] === p.region) same++;
+    if (p.companySize >= 0 && g.companySize[i] === p.companySize) same++;
+    const effectiveness = eff >= 0 ? eff : effectivenessValue(options.outcomes!.get(`${i}:${p.stage}`));
+    const tieV = saturate(tie[i]!);
+    const twoHopV = saturate(twoHop[i]!);
+    const score =
+      w.tie * tieV + w.twoHop * twoHopV + w.authority * authority + w.advocacy * g.advocacy[i]! + w.similarity * (same / 3) + w.reach * g.reach[i]! + w.effectiveness * effectiveness;
+    if (best.length === k && (score < best[k - 1]!.score || (score === best[k - 1]!.score && i > best[k - 1]!.influencer))) continue;
+    const values: ComponentValues = { tie: tieV, twoHop: twoHopV, authority, advocacy: g.advocacy[i]!, similarity: same / 3, reach: g.reach[i]!, effectiveness };
     const contributions = {} as ComponentValues;
-    for (const comp of COMPONENTS) contributions[comp] = weights[comp] * values[comp];
+    for (const comp of COMPONENTS) contributions[comp] = w[comp] * values[comp];
     const m: Match = { influencer: i, score, values, contributions, topics: topics.map((t) => t.bit), bridges: scratch.bridges[i]! };
     let at = best.length;
     best.push(m);
@@ -170,32 +183,6 @@ export function matchProspect(p: Prospect, graph: InteractionGraph, g: GlobalSig
   }
   scratch.reset();
   return best;
-}
-
-function componentValues(
-  i: number,
-  p: Prospect,
-  topics: { bit: number; share: number }[],
-  g: GlobalSignals,
-  tieMass: number,
-  twoHopMass: number,
-  outcomes: ReadonlyMap<string, Outcome> | undefined,
-): ComponentValues {
-  let authority = 0;
-  for (const t of topics) authority += (t.share * g.authority[t.bit]![i]!) / 255;
-  let same = 0;
-  if (p.industry >= 0 && g.industry[i] === p.industry) same++;
-  if (p.region >= 0 && g.region[i] === p.region) same++;
-  if (p.companySize >= 0 && g.companySize[i] === p.companySize) same++;
-  return {
-    tie: saturate(tieMass),
-    twoHop: saturate(twoHopMass),
-    authority,
-    advocacy: g.advocacy[i]!,
-    similarity: same / 3,
-    reach: g.reach[i]!,
-    effectiveness: outcomes ? effectivenessValue(outcomes.get(`${i}:${p.stage}`)) : 0.5,
-  };
 }
 
 /** The `count` touched people with the largest tie mass among the first `direct` touched. */

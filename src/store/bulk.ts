@@ -56,7 +56,8 @@ const COLUMNS = 'external_id, from_person_id, to_person_id, kind, topics, sentim
 
 interface Driver {
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[]; count: number }>;
-  copy(text: string, body: string): Promise<void>;
+  /** A body given as chunks streams to PostgreSQL while later chunks are still being made. */
+  copy(text: string, body: string | Iterable<string>): Promise<void>;
 }
 
 function driver(tx: Tx): Driver {
@@ -71,7 +72,7 @@ function driver(tx: Tx): Driver {
         const r = await client.query(text, params);
         return { rows: r.rows, count: r.rowCount ?? 0 };
       },
-      copy: (text, body) => pipeline(Readable.from([body]), client.query(copyFrom(text.replace('$SOURCE', 'STDIN')))),
+      copy: (text, body) => pipeline(Readable.from(typeof body === 'string' ? [body] : body), client.query(copyFrom(text.replace('$SOURCE', 'STDIN')))),
     };
   }
   const client = d.client;
@@ -81,7 +82,7 @@ function driver(tx: Tx): Driver {
       return { rows: r.rows ?? [], count: r.affectedRows ?? 0 };
     },
     copy: async (text, body) => {
-      await client.query(text.replace('$SOURCE', "'/dev/blob'"), [], { blob: new Blob([body]) });
+      await client.query(text.replace('$SOURCE', "'/dev/blob'"), [], { blob: new Blob(typeof body === 'string' ? [body] : [...body]) });
     },
   };
 }
@@ -159,7 +160,7 @@ export async function aliasTargets(tx: Tx, installationId: string, externalIds: 
 }
 
 /** COPY … FROM $SOURCE (CSV body) inside the caller's transaction, on either driver. */
-export function copyCsv(tx: Tx, copySql: string, body: string): Promise<void> {
+export function copyCsv(tx: Tx, copySql: string, body: string | Iterable<string>): Promise<void> {
   return driver(tx).copy(copySql, body);
 }
 

@@ -12,7 +12,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { parse as parsePgArray } from 'postgres-array';
 import { to as copyTo } from 'pg-copy-streams';
-import { kindIndex, type EdgeColumns, type TopicDictionary } from '../influence/graph.ts';
+import { INTERACTION_KINDS } from '../domain/signals.ts';
+import type { EdgeColumns, TopicDictionary } from '../influence/graph.ts';
 import type { Db } from './db.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +66,90 @@ export async function forEachRow(db: Db, select: string, onRow: (fields: (string
   return result.rows.length;
 }
 
+/**
+ * Like forEachRow for a select of numbers and at most one text column (`textColumn`, -1 for
+ * none): numbers are parsed straight from COPY's bytes into one reused array (NULL is NaN), so
+ * 10M rows cost no per-row strings but the text column's. Why hand-written: the generic path
+ * spends ~2.5 µs a row splitting strings, three times what PostgreSQL spends producing them.
+ */
+export async function forEachNumericRow(
+  db: Db,
+  select: string,
+  columns: number,
+  textColumn: number,
+  onRow: (nums: Float64Array, text: string | null) => void,
+): Promise<number> {
+  const nums = new Float64Array(columns);
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  if (!('connect' in client && typeof (client as pg.Pool).totalCount === 'number')) {
+    const result = await (client as PGlite).query<unknown[]>(select, [], { rowMode: 'array' });
+    for (const r of result.rows) {
+      let text: string | null = null;
+      for (let c = 0; c < columns; c++) {
+        const v = r[c] as string | number | bigint | null;
+        if (c === textColumn) text = v === null ? null : String(v);
+        else nums[c] = v === null ? Number.NaN : Number(v);
+      }
+      onRow(nums, text);
+    }
+    return result.rows.length;
+  }
+  const conn = await (client as pg.Pool).connect();
+  let rows = 0;
+  try {
+    const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
+    let rest: Buffer | null = null;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let at = 0;
+      for (let nl = buf.indexOf(0x0a, at); nl !== -1; nl = buf.indexOf(0x0a, at)) {
+        let text: string | null = null;
+        let p = at;
+        for (let c = 0; c < columns; c++) {
+          let end = c === columns - 1 ? nl : buf.indexOf(0x09, p);
+          if (end === -1 || end > nl) end = nl;
+          const isNull = end - p === 2 && buf[p] === 0x5c && buf[p + 1] === 0x4e; // \N
+          if (c === textColumn) {
+            if (!isNull) {
+              text = buf.toString('utf8', p, end);
+              if (text.includes('\\')) text = unescapeCopy(text);
+            }
+          } else nums[c] = isNull ? Number.NaN : parseNumber(buf, p, end);
+          p = end + 1;
+        }
+        onRow(nums, text);
+        rows++;
+        at = nl + 1;
+      }
+      rest = at < buf.length ? buf.subarray(at) : null;
+    }
+  } finally {
+    conn.release();
+  }
+  return rows;
+}
+
+/** An integer or decimal as PostgreSQL prints it (no exponent for the columns selected here). */
+function parseNumber(buf: Buffer, start: number, end: number): number {
+  let p = start;
+  let sign = 1;
+  if (buf[p] === 0x2d) {
+    sign = -1;
+    p++;
+  }
+  let v = 0;
+  while (p < end && buf[p] !== 0x2e) v = v * 10 + (buf[p++]! - 0x30);
+  if (p < end) {
+    let scale = 1;
+    for (p++; p < end; p++) {
+      v = v * 10 + (buf[p]! - 0x30);
+      scale *= 10;
+    }
+    v /= scale;
+  }
+  return sign * v;
+}
+
 /** One COPY text-format line into fields: tab separated, `\N` is NULL, backslash escapes. */
 function splitCopyLine(text: string, start: number, end: number): (string | null)[] {
   const out: (string | null)[] = [];
@@ -114,18 +199,18 @@ export async function loadInteractions(
     if (filter.notTo) where += ` AND NOT (to_person_id = ANY(${idArrayLiteral(filter.notTo)}))`;
   }
   const nowS = now.getTime() / 1000;
-  const kinds = new Map<string, number>();
-  return forEachRow(
+  // Kinds as their index, sentiment as an integer (1e-4 steps): all numbers but the topic list.
+  const kindCase = `CASE kind ${INTERACTION_KINDS.map((k, i) => `WHEN '${k}' THEN ${i}`).join(' ')} ELSE -1 END`;
+  return forEachNumericRow(
     db,
-    `SELECT from_person_id::text, to_person_id::text, kind, topics::text, sentiment::text, extract(epoch from occurred_at)::bigint::text FROM interactions WHERE ${where}`,
-    (f) => {
-      const from = indexOf(Number(f[0]));
-      const to = indexOf(Number(f[1]));
-      if (from < 0 || to < 0) return;
-      let k = kinds.get(f[2]!);
-      if (k === undefined) kinds.set(f[2]!, (k = kindIndex(f[2]!)));
-      if (k < 0) return;
-      cols.push(from, to, k, combos.id(f[3] ?? null), f[4] === null ? Number.NaN : Number(f[4]), (nowS - Number(f[5])) / DAY_S);
+    `SELECT from_person_id, to_person_id, ${kindCase}, topics::text, round(sentiment * 10000)::int, extract(epoch from occurred_at)::bigint FROM interactions WHERE ${where}`,
+    6,
+    3,
+    (f, topicList) => {
+      const from = indexOf(f[0]!);
+      const to = indexOf(f[1]!);
+      if (from < 0 || to < 0 || f[2]! < 0) return;
+      cols.push(from, to, f[2]!, combos.id(topicList), f[4]! / 10_000, (nowS - f[5]!) / DAY_S);
     },
   );
 }

@@ -8,6 +8,8 @@ import { copyCsv, csvField } from './bulk.ts';
 import type { Db } from './db.ts';
 import { idArrayLiteral } from './graph-load.ts';
 import { matchSnapshots } from './schema.ts';
+import { parse as parsePgArray } from 'postgres-array';
+import { COMPONENTS } from '../matching/weights.ts';
 
 export interface MatchRow {
   personId: number;
@@ -20,8 +22,31 @@ export interface MatchRow {
   reason: string;
 }
 
-const COLUMNS = 'installation_id, person_id, rank, influencer_id, stage, score, components, reason, computed_at';
-const WRITE_ROWS = 20_000;
+const COLUMNS = 'installation_id, person_id, rank, influencer_id, stage, score, component_values, component_contributions, reason, computed_at';
+/** Rows per chunk of the one COPY stream: the next chunk is built while PostgreSQL takes this one. */
+const WRITE_ROWS = 10_000;
+
+/** `{0.5,0,…}` in COMPONENTS order, quoted for CSV. */
+const realArray = (m: MatchRow, key: 'value' | 'contribution') => `"{${COMPONENTS.map((c) => m.components[c]?.[key] ?? 0).join(',')}}"`;
+
+/** The components object back from the two arrays (PGlite and node-postgres parse real[] to numbers). */
+function componentsOf(values: unknown, contributions: unknown): MatchRow['components'] {
+  const v = asNumbers(values);
+  const c = asNumbers(contributions);
+  return Object.fromEntries(COMPONENTS.map((name, i) => [name, { value: v[i] ?? 0, contribution: c[i] ?? 0 }]));
+}
+const asNumbers = (a: unknown): number[] => (Array.isArray(a) ? a.map(Number) : typeof a === 'string' ? parsePgArray(a).map(Number) : []);
+
+function* csvChunks(installationId: string, rows: readonly MatchRow[], at: string): Generator<string> {
+  for (let i = 0; i < rows.length; i += WRITE_ROWS) {
+    let body = '';
+    for (let k = i; k < Math.min(i + WRITE_ROWS, rows.length); k++) {
+      const r = rows[k]!;
+      body += `${installationId},${r.personId},${r.rank},${r.influencerId},${csvField(r.stage)},${r.score},${realArray(r, 'value')},${realArray(r, 'contribution')},${csvField(r.reason)},${at}\n`;
+    }
+    yield body;
+  }
+}
 
 /**
  * Replaces the matches of `scope` ('all' of the installation, or these prospects) by `rows`;
@@ -34,14 +59,7 @@ export async function replaceMatches(db: Db, installationId: string, scope: 'all
     } else if (scope.length > 0) {
       await tx.execute(sql.raw(`DELETE FROM matches WHERE installation_id = '${installationId}'::uuid AND person_id = ANY(${idArrayLiteral(scope)})`));
     }
-    const at = computedAt.toISOString();
-    for (let i = 0; i < rows.length; i += WRITE_ROWS) {
-      let body = '';
-      for (const r of rows.slice(i, i + WRITE_ROWS)) {
-        body += `${installationId},${r.personId},${r.rank},${r.influencerId},${csvField(r.stage)},${csvField(r.score)},${csvField(JSON.stringify(r.components))},${csvField(r.reason)},${at}\n`;
-      }
-      await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, body);
-    }
+    if (rows.length > 0) await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvChunks(installationId, rows, computedAt.toISOString()));
     await tx.execute(sql`
       DELETE FROM matches m WHERE m.installation_id = ${installationId}
         AND NOT EXISTS (SELECT 1 FROM person_links l WHERE l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact')`);
@@ -66,7 +84,7 @@ export async function matchesForContact(db: Db, installationId: string, crmId: s
   const first = rowsOf<{ person_id: string | number; external_id: string }>(link)[0];
   if (!first) return null;
   const result = await db.execute<Record<string, unknown>>(sql`
-    SELECT m.rank, m.stage, m.score, m.components, m.reason, m.computed_at, p.external_id, p.name, p.audience_size,
+    SELECT m.rank, m.stage, m.score, m.component_values, m.component_contributions, m.reason, m.computed_at, p.external_id, p.name, p.audience_size,
            coalesce((SELECT json_agg(json_build_object('network', h.network, 'handle', h.handle) ORDER BY h.network, h.handle)
                      FROM person_handles h WHERE h.person_id = p.id), '[]'::json) AS handles
     FROM matches m JOIN people p ON p.id = m.influencer_id
@@ -80,7 +98,7 @@ function toStoredMatch(r: Record<string, unknown>): StoredMatch {
     rank: Number(r.rank),
     stage: String(r.stage),
     score: Number(r.score),
-    components: (typeof r.components === 'string' ? JSON.parse(r.components) : r.components) as MatchRow['components'],
+    components: componentsOf(r.component_values, r.component_contributions),
     reason: String(r.reason),
     computedAt: new Date(r.computed_at as string),
     influencer: {
@@ -96,7 +114,7 @@ function toStoredMatch(r: Record<string, unknown>): StoredMatch {
 export async function allMatches(db: Db, installationId: string): Promise<Record<string, unknown>[]> {
   const result = await db.execute<Record<string, unknown>>(sql`
     SELECT l.crm_id, pp.external_id AS prospect_id, m.stage, m.rank, ip.external_id AS influencer_id, ip.name AS influencer_name,
-           m.score, m.components, m.reason, m.computed_at
+           m.score, m.component_values, m.reason, m.computed_at
     FROM matches m
     JOIN person_links l ON l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact'
     JOIN people pp ON pp.id = m.person_id

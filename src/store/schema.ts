@@ -370,8 +370,13 @@ export const matches = pgTable(
     influencerId: bigint('influencer_id', { mode: 'number' }).notNull(),
     stage: text('stage').notNull(),
     score: real('score').notNull(),
-    /** Each signal's contribution (see src/matching/score.ts). */
-    components: jsonb('components').$type<Record<string, number>>().notNull(),
+    /**
+     * Each signal's 0..1 value and its contribution (weight × value) to the score, in
+     * src/matching/weights.ts COMPONENTS order: two real[] rather than a jsonb object, because a
+     * full run writes millions of rows and jsonb input was most of COPY's time.
+     */
+    componentValues: real('component_values').array().notNull(),
+    componentContributions: real('component_contributions').array().notNull(),
     reason: text('reason').notNull(),
     computedAt: ts('computed_at').notNull().defaultNow(),
   },

@@ -20,7 +20,7 @@ function prng(seed: number) {
 function reference(n: number, edges: { from: number; to: number; w: number; mask: number }[], bit: number, declared: Uint32Array): Float64Array {
   const outW = new Float64Array(n);
   const hasIn = new Uint8Array(n);
-  for (const e of edges) if (e.mask & bit) (outW[e.from] += e.w), (hasIn[e.to] = 1);
+  for (const e of edges) if (e.mask & bit) { outW[e.from]! += e.w; hasIn[e.to] = 1; }
   const activeSet = Array.from({ length: n }, (_, v) => outW[v]! > 0 || hasIn[v] === 1 || (declared[v]! & bit) !== 0);
   const m = activeSet.filter(Boolean).length;
   let rank = Float64Array.from(activeSet, (a) => (a ? 1 / m : 0));
@@ -28,7 +28,7 @@ function reference(n: number, edges: { from: number; to: number; w: number; mask
     let dangling = 0;
     for (let v = 0; v < n; v++) if (activeSet[v] && outW[v] === 0) dangling += rank[v]!;
     const next = Float64Array.from(activeSet, (a) => (a ? (1 - DAMPING + DAMPING * dangling) / m : 0));
-    for (const e of edges) if (e.mask & bit) next[e.to] += (DAMPING * rank[e.from]! * e.w) / outW[e.from]!;
+    for (const e of edges) if (e.mask & bit) next[e.to]! += (DAMPING * rank[e.from]! * e.w) / outW[e.from]!;
     rank = next;
   }
   return rank;

@@ -11,7 +11,8 @@ CREATE TABLE "matches" (
 	"influencer_id" bigint NOT NULL,
 	"stage" text NOT NULL,
 	"score" real NOT NULL,
-	"components" jsonb NOT NULL,
+	"component_values" real[] NOT NULL,
+	"component_contributions" real[] NOT NULL,
 	"reason" text NOT NULL,
 	"computed_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "matches_installation_id_person_id_rank_pk" PRIMARY KEY("installation_id","person_id","rank")
