@@ -23,9 +23,10 @@ import { reasonFor } from '../matching/reason.ts';
 import { closestContacts, matchProspect, Scratch, type Match, type Prospect } from '../matching/score.ts';
 import { buildGlobalSignals, Codes, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
 import { decodeSnapshot, encodeSnapshot, withExtraPeople } from '../matching/snapshot.ts';
+import { IdIndex } from '../matching/id-index.ts';
 import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/weights.ts';
 import type { Db } from '../store/db.ts';
-import { loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
+import { countProspects, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, type MatchRow } from '../store/matches.ts';
 import { parseSettings } from '../sync/settings.ts';
@@ -99,14 +100,13 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   const rows: { id: number; audience: number; topics: string[]; industry: string | null; region: string | null; companySize: string | null; sentiment: number; advocate: boolean }[] = [];
   await loadPeople(db, installationId, (p) => rows.push(p));
   const n = rows.length;
-  const index = new Map<number, number>();
-  rows.forEach((p, i) => index.set(p.id, i));
+  const index = new IdIndex(rows.map((p) => p.id));
   t.lap('people');
   options.onProgress?.('people', n, n);
 
   const cols = new EdgeColumns();
   const combos = new TopicCombos();
-  await loadInteractions(db, installationId, cols, (id) => index.get(id) ?? -1, combos, now);
+  await loadInteractions(db, installationId, cols, (id) => index.get(id), combos, now);
   const frequencies = combos.frequencies();
   for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
   const dict = new TopicDictionary(frequencies);
@@ -129,7 +129,7 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   const base = { people: n, interactions: cols.count, prospects: contacts.size, kernelEdgesPerSecond };
   if (options.scoreHere === false) return { mode: 'full', ...base, scored: 0, matchesWritten: 0, timings: t.out };
 
-  const prospects = toProspects(contacts, signals, (id) => index.get(id) ?? -1, settings.stageMap, people.topics);
+  const prospects = toProspects(contacts, signals, (id) => index.get(id), settings.stageMap, people.topics);
   const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress);
   return { mode: 'full', ...base, scored: prospects.length, matchesWritten: written, timings: t.out };
 }
@@ -150,32 +150,27 @@ export async function scoreProspects(
   if (!snapshot) return null;
   const settings = await runSettings(db, installationId);
   let signals = decodeSnapshot(snapshot.data);
-  const linked = await loadLinkedContacts(db, installationId, 'changed' in select ? snapshot.computedAt : null);
-  const contacts = prospectContacts(linked);
   let chosen: LinkedContactRow[];
   let dirty: number | undefined;
   if ('changed' in select) {
     const touched = await peopleWithNewInteractions(db, installationId, snapshot.computedAt);
-    chosen = [...contacts.values()].filter((c) => c.changed || touched.has(c.personId));
+    chosen = [...prospectContacts(await loadLinkedContacts(db, installationId, { changedSince: snapshot.computedAt, touched })).values()];
     dirty = chosen.length;
   } else {
-    const [lo, hi] = select.range;
-    chosen = [...contacts.values()].filter((c) => c.personId >= lo && c.personId <= hi);
+    chosen = [...prospectContacts(await loadLinkedContacts(db, installationId, { range: select.range })).values()];
   }
+  const prospectCount = await countProspects(db, installationId);
   t.lap('select');
 
-  const index = new Map<number, number>();
+  const index = new IdIndex(signals.ids);
   let maxId = 0;
-  signals.ids.forEach((id, i) => {
-    index.set(id, i);
-    if (id > maxId) maxId = id;
-  });
+  for (let i = 0; i < signals.n; i++) if (signals.ids[i]! > maxId) maxId = signals.ids[i]!;
   // People new since the snapshot — chosen prospects, and anyone they now interact with — get
   // an index (with no global signals until the next full run), so ties to them still count.
   const extra = [...new Set([...chosen.map((c) => c.personId), ...(await peopleAfter(db, installationId, maxId))])].filter((id) => !index.has(id));
   signals = withExtraPeople(signals, extra);
   extra.forEach((id, k) => index.set(id, signals.n - extra.length + k));
-  const indexOf = (id: number) => index.get(id) ?? -1;
+  const indexOf = (id: number) => index.get(id);
 
   // The chosen prospects' declared topics (their CRM attributes are in `chosen`).
   const dict = new TopicDictionary(new Map(signals.topics.map((name, i) => [name, signals.topics.length - i])));
@@ -212,7 +207,7 @@ export async function scoreProspects(
     mode: 'changed' in select ? 'incremental' : 'partition',
     people: signals.n,
     interactions: cols.count,
-    prospects: contacts.size,
+    prospects: prospectCount,
     scored: prospects.length,
     matchesWritten: written,
     ...(dirty !== undefined ? { dirty } : {}),

@@ -288,24 +288,36 @@ export interface LinkedContactRow {
   /** A closed-won deal is associated with this contact. */
   won: boolean;
   /** The CRM record changed, or the link was made, after `changedSince` (incremental runs). */
-  changed: boolean;
 }
 
 /** CRM contacts linked to people: the prospects, and (when they bought) customers. */
-export async function loadLinkedContacts(db: Db, installationId: string, changedSince: Date | null = null, personIds?: Iterable<number>): Promise<LinkedContactRow[]> {
+export async function loadLinkedContacts(
+  db: Db,
+  installationId: string,
+  only: { changedSince: Date; touched: Iterable<number> } | { range: [number, number] } | null = null,
+): Promise<LinkedContactRow[]> {
   const inst = uuidLiteral(installationId);
-  const at = changedSince ? `to_timestamp(${changedSince.getTime() / 1000})` : null;
-  const since = at ? `r.updated_at > ${at} OR l.linked_at > ${at}` : 'false';
-  const only = personIds ? ` AND l.person_id = ANY(${idArrayLiteral(personIds)})` : '';
+  let where = '';
+  if (only && 'range' in only) {
+    where = ` AND l.person_id BETWEEN ${Math.trunc(only.range[0])} AND ${Math.trunc(only.range[1])}`;
+  } else if (only) {
+    // Whole people (all their contacts), so the contact that stands for a person is the same
+    // one a full run picks.
+    const at = `to_timestamp(${only.changedSince.getTime() / 1000})`;
+    where = ` AND l.person_id IN (
+      SELECT l2.person_id FROM person_links l2
+      JOIN crm_records r2 ON r2.installation_id = l2.installation_id AND r2.object_type = l2.object_type AND r2.crm_id = l2.crm_id
+      WHERE l2.installation_id = ${inst} AND l2.object_type = 'contact' AND (r2.updated_at > ${at} OR l2.linked_at > ${at})
+      UNION SELECT unnest(${idArrayLiteral(only.touched)}))`;
+  }
   const out: LinkedContactRow[] = [];
   await forEachRow(
     db,
-    `SELECT l.person_id::text, l.crm_id, r.lifecycle_stage, r.industry, r.region, r.company_size,
-            (w.crm_id IS NOT NULL)::text, (${since})::text
+    `SELECT l.person_id::text, l.crm_id, r.lifecycle_stage, r.industry, r.region, r.company_size, (w.crm_id IS NOT NULL)::text
      FROM person_links l
      JOIN crm_records r ON r.installation_id = l.installation_id AND r.object_type = l.object_type AND r.crm_id = l.crm_id
      LEFT JOIN (SELECT DISTINCT unnest(contact_ids) AS crm_id FROM crm_deals WHERE installation_id = ${inst} AND closed_won) w ON w.crm_id = l.crm_id
-     WHERE l.installation_id = ${inst} AND l.object_type = 'contact'${only}
+     WHERE l.installation_id = ${inst} AND l.object_type = 'contact'${where}
      ORDER BY l.person_id, l.crm_id`,
     (f) =>
       out.push({
@@ -316,10 +328,16 @@ export async function loadLinkedContacts(db: Db, installationId: string, changed
         region: f[4] ?? null,
         companySize: f[5] ?? null,
         won: f[6] === 'true',
-        changed: f[7] === 'true',
       }),
   );
   return out;
+}
+
+/** How many people are linked to a CRM contact: the installation's prospects. */
+export async function countProspects(db: Db, installationId: string): Promise<number> {
+  let n = 0;
+  await forEachRow(db, `SELECT count(DISTINCT person_id)::text FROM person_links WHERE installation_id = ${uuidLiteral(installationId)} AND object_type = 'contact'`, (f) => (n = Number(f[0])));
+  return n;
 }
 
 /** People with interactions stored after `since` (either end). */

@@ -1,0 +1,1 @@
+CREATE INDEX "interactions_ingested_brin" ON "interactions" USING brin ("ingested_at");
