@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { mulberry32 } from '../src/domain/prng.ts';
 
 export interface MatchDataOptions {
   people: number;
@@ -56,17 +57,7 @@ export function topicNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => TOPIC_NAMES[i] ?? `topic ${i + 1}`);
 }
 
-/** mulberry32: fast, seedable; Math.random cannot be seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** A stateless hash of (i, salt) into [0, 1): per-person attributes both tables can recompute. */
 function hash01(i: number, salt: number): number {

@@ -48,6 +48,7 @@ import { EdgeColumns, kindIndex, TopicDictionary } from '../src/influence/graph.
 import { CANONICAL_STAGES, type CanonicalStage } from '../src/domain/stages.ts';
 import { Codes, reachValue, type PeopleColumns } from '../src/matching/signals.ts';
 import type { Prospect } from '../src/matching/score.ts';
+import { mulberry32 } from '../src/domain/prng.ts';
 
 export type Scenario = 'micro' | 'hubs';
 export const SCENARIOS: readonly Scenario[] = ['micro', 'hubs'];
@@ -148,16 +149,7 @@ export interface Market {
   topicBit: Int32Array;
 }
 
-/** mulberry32: small, seedable, fast. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** A seed per (seed, stream name) so streams do not shift when another stream draws more. */
 export function streamSeed(seed: number, name: string): number {

@@ -19,7 +19,7 @@ import { countLinkedContacts } from '../store/crm-records.ts';
 import { countInstallations } from '../store/installations.ts';
 import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
-import { matchesForContact, type StoredMatch } from '../store/matches.ts';
+import { countMatchedProspects, matchesForContact, type StoredMatch } from '../store/matches.ts';
 import { installViaOAuth, postSignals, waitForIdle } from './demo-steps.ts';
 import { generateMarket } from './synthetic.ts';
 
@@ -117,7 +117,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
       contactsLinked: await countLinkedContacts(rt.store.db, install.installationId),
       // Distinct contacts holding Sway's values: pushes are deltas, so one run's count is not it.
       contactsPushed: await countPushedRecords(rt.store.db, install.installationId, 'contact'),
-      prospectsMatched: latest('match')?.counts.scored ?? 0,
+      prospectsMatched: await countMatchedProspects(rt.store.db, install.installationId),
       pushFailures: push?.counts.failed ?? 0,
       pushRuns: runs.filter((r) => r.kind === 'push').length,
       propertiesCreated: latest('provision')?.counts.created ?? 0,

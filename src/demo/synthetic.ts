@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { InteractionKind, PersonSchema } from '../domain/signals.ts';
+import { mulberry32 as prng } from '../domain/prng.ts';
 
 /** What a client sends (before parsing): the API's input shapes. */
 type PersonInput = z.input<typeof PersonSchema>;
@@ -18,16 +19,6 @@ interface InteractionInput {
   occurredAt: string;
 }
 
-/** mulberry32: a 5-line seeded PRNG; Math.random cannot be seeded and no dependency is needed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['ada', 'ben', 'chloe', 'dev', 'elena', 'femi', 'grace', 'hiro', 'ines', 'jon', 'kira', 'luis', 'maya', 'nils', 'omar', 'priya', 'quinn', 'rosa', 'sam', 'tara'];
 const LAST = ['adams', 'brown', 'chen', 'diaz', 'evans', 'fischer', 'garcia', 'haddad', 'ito', 'jones', 'khan', 'lopez', 'moreau', 'nakamura', 'okafor', 'patel'];

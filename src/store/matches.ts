@@ -180,6 +180,12 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
   return row ? { computedAt: row.computedAt, data: Buffer.from(row.data) } : null;
 }
 
+/** Prospects holding at least one stored match. */
+export async function countMatchedProspects(db: Db, installationId: string): Promise<number> {
+  const r = await db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT person_id) AS n FROM matches WHERE installation_id = ${installationId}`);
+  return Number(rowsOf<{ n: string | number }>(r)[0]?.n ?? 0);
+}
+
 /** node-postgres returns { rows }, PGlite too; drizzle passes either through from execute(). */
 function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];

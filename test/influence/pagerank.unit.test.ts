@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, EdgeColumns, kindIndex } from '../../src/influence/graph.ts';
 import { DAMPING, topicAuthority } from '../../src/influence/pagerank.ts';
+import { mulberry32 as prng } from '../../src/domain/prng.ts';
 
-/** mulberry32, seeded, so the random graph is the same every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Topic-sensitive PageRank written the textbook way — dense matrices over all n people, many

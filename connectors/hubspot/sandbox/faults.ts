@@ -9,20 +9,10 @@ import { SandboxHttpError, correlationId } from './errors.ts';
 import type { RecorderLocals } from './recorder.ts';
 import type { SandboxState } from './state.ts';
 import type { FaultConfig } from './types.ts';
+import { mulberry32 } from '../../../src/domain/prng.ts';
 
 export type FaultDecision = 'none' | 429 | 502 | 503;
 
-/** mulberry32: tiny, fast and good enough to spread faults evenly; not for cryptography. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class FaultInjector {
   private rate429 = 0;
