@@ -28,7 +28,7 @@ import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/
 import type { Db } from '../store/db.ts';
 import { countProspects, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
-import { loadSnapshot, replaceMatches, saveSnapshot, type MatchRow } from '../store/matches.ts';
+import { loadSnapshot, replaceMatches, saveSnapshot, snapshotTime, type MatchRow } from '../store/matches.ts';
 import { parseSettings } from '../sync/settings.ts';
 
 export interface MatchRunResult {
@@ -146,20 +146,23 @@ export async function scoreProspects(
 ): Promise<MatchRunResult | null> {
   const now = options.now ?? new Date();
   const t = timer();
-  const snapshot = await loadSnapshot(db, installationId);
+  const computedAt = await snapshotTime(db, installationId);
+  if (!computedAt) return null;
+  // The snapshot's 48 MB stream in while PostgreSQL finds the changed prospects on other connections.
+  const choose = async (): Promise<LinkedContactRow[]> => {
+    if ('range' in select) return [...prospectContacts(await loadLinkedContacts(db, installationId, { range: select.range })).values()];
+    const touched = await peopleWithNewInteractions(db, installationId, computedAt);
+    return [...prospectContacts(await loadLinkedContacts(db, installationId, { changedSince: computedAt, touched })).values()];
+  };
+  const [snapshot, settings, chosen, prospectCount] = await Promise.all([
+    loadSnapshot(db, installationId),
+    runSettings(db, installationId),
+    choose(),
+    countProspects(db, installationId),
+  ]);
   if (!snapshot) return null;
-  const settings = await runSettings(db, installationId);
   let signals = decodeSnapshot(snapshot.data);
-  let chosen: LinkedContactRow[];
-  let dirty: number | undefined;
-  if ('changed' in select) {
-    const touched = await peopleWithNewInteractions(db, installationId, snapshot.computedAt);
-    chosen = [...prospectContacts(await loadLinkedContacts(db, installationId, { changedSince: snapshot.computedAt, touched })).values()];
-    dirty = chosen.length;
-  } else {
-    chosen = [...prospectContacts(await loadLinkedContacts(db, installationId, { range: select.range })).values()];
-  }
-  const prospectCount = await countProspects(db, installationId);
+  const dirty = 'changed' in select ? chosen.length : undefined;
   t.lap('select');
 
   const index = new IdIndex(signals.ids);
@@ -171,6 +174,7 @@ export async function scoreProspects(
   signals = withExtraPeople(signals, extra);
   extra.forEach((id, k) => index.set(id, signals.n - extra.length + k));
   const indexOf = (id: number) => index.get(id);
+  t.lap('index');
 
   // The chosen prospects' declared topics (their CRM attributes are in `chosen`).
   const dict = new TopicDictionary(new Map(signals.topics.map((name, i) => [name, signals.topics.length - i])));
@@ -180,6 +184,7 @@ export async function scoreProspects(
     if (i >= 0) declared[i] = dict.mask(p.topics);
   }, chosen.map((c) => c.personId));
 
+  t.lap('people');
   // Their edges, then the out-edges of their closest contacts (two-hop), exactly what scoring reads.
   const cols = new EdgeColumns();
   const combos = new TopicCombos();
@@ -189,6 +194,7 @@ export async function scoreProspects(
   let graph = buildGraph(signals.n, cols, settings.halfLifeDays);
   const scratch = new Scratch(signals.n);
   const chosenSet = new Set(ids);
+  t.lap('edges');
   const via = new Set<number>();
   for (const c of chosen) for (const j of closestContacts(indexOf(c.personId), graph, scratch)) if (!chosenSet.has(signals.ids[j]!)) via.add(signals.ids[j]!);
   if (via.size > 0) {
@@ -199,7 +205,7 @@ export async function scoreProspects(
     for (let e = start; e < cols.count; e++) cols.topics[e] = masks[cols.topics[e]!]!;
     graph = buildGraph(signals.n, cols, settings.halfLifeDays);
   }
-  t.lap('graph');
+  t.lap('twoHop');
 
   const prospects = toProspects(new Map(chosen.map((c) => [c.personId, c])), signals, indexOf, settings.stageMap, declared);
   const written = await scoreAndWrite(db, installationId, ids, prospects, graph, signals, settings, now, t, options.onProgress);

@@ -52,7 +52,7 @@ function* csvChunks(installationId: string, rows: readonly MatchRow[], at: strin
 
 /**
  * Replaces the matches of `scope` ('all' of the installation, or these prospects) by `rows`;
- * also drops matches of people no longer linked to a CRM contact.
+ * a full run ('all') also drops matches of people no longer linked to a CRM contact.
  */
 export async function replaceMatches(db: Db, installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[], computedAt: Date): Promise<void> {
   await db.transaction(async (tx) => {
@@ -62,9 +62,14 @@ export async function replaceMatches(db: Db, installationId: string, scope: 'all
       await tx.execute(sql.raw(`DELETE FROM matches WHERE installation_id = '${installationId}'::uuid AND person_id = ANY(${idArrayLiteral(scope)})`));
     }
     if (rows.length > 0) await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvChunks(installationId, rows, computedAt.toISOString()));
-    await tx.execute(sql`
-      DELETE FROM matches m WHERE m.installation_id = ${installationId}
-        AND NOT EXISTS (SELECT 1 FROM person_links l WHERE l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact')`);
+    // Matches of people no longer linked to a contact: every reader joins the links, so they are
+    // invisible, and a full run (at least daily) sweeps them; an incremental run skips this scan
+    // of every match row (~1.4 s at 750k rows).
+    if (scope === 'all') {
+      await tx.execute(sql`
+        DELETE FROM matches m WHERE m.installation_id = ${installationId}
+          AND NOT EXISTS (SELECT 1 FROM person_links l WHERE l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact')`);
+    }
   });
 }
 
@@ -155,6 +160,12 @@ export async function saveSnapshot(db: Db, installationId: string, data: Buffer,
     .onConflictDoUpdate({ target: matchSnapshots.installationId, set: { computedAt, data } });
 }
 
+/** When the last full run computed the snapshot, or null when there is none. */
+export async function snapshotTime(db: Db, installationId: string): Promise<Date | null> {
+  const [row] = await db.select({ at: matchSnapshots.computedAt }).from(matchSnapshots).where(eq(matchSnapshots.installationId, installationId));
+  return row?.at ?? null;
+}
+
 export async function loadSnapshot(db: Db, installationId: string): Promise<{ computedAt: Date; data: Buffer } | null> {
   const client = (db as unknown as { $client: pg.Pool | object }).$client;
   if (client instanceof pg.Pool) {
@@ -180,9 +191,12 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
   return row ? { computedAt: row.computedAt, data: Buffer.from(row.data) } : null;
 }
 
-/** Prospects holding at least one stored match. */
+/** Prospects (linked people) holding at least one stored match. */
 export async function countMatchedProspects(db: Db, installationId: string): Promise<number> {
-  const r = await db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT person_id) AS n FROM matches WHERE installation_id = ${installationId}`);
+  const r = await db.execute<{ n: string | number }>(sql`
+    SELECT count(DISTINCT m.person_id) AS n FROM matches m
+    JOIN person_links l ON l.installation_id = m.installation_id AND l.person_id = m.person_id AND l.object_type = 'contact'
+    WHERE m.installation_id = ${installationId}`);
   return Number(rowsOf<{ n: string | number }>(r)[0]?.n ?? 0);
 }
 
