@@ -99,11 +99,12 @@ describe('sway match / sway matches', () => {
       [['match', '--installation', inst, '--full', '--incremental'], /not both/],
       [['matches', '--installation', inst, '--export', 'xml'], /unknown --export format "xml"/],
     ];
-    for (const [args, message] of cases) {
-      const r = await sway(args);
+    const results = await Promise.all(cases.map(([args]) => sway(args)));
+    cases.forEach(([args, message], k) => {
+      const r = results[k]!;
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
-    }
+    });
   }, 60_000);
 });
