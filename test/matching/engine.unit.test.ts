@@ -57,6 +57,23 @@ describe('matching engine', () => {
     expect(m.score).toBeCloseTo(Object.values(m.contributions).reduce((a, b) => a + b, 0), 6);
   });
 
+  it('measured outcomes move an influencer at that stage only, shrunk while thin', () => {
+    const { graph, signals, codes } = market();
+    const scratch = new Scratch(graph.n);
+    const weights = resolveStageWeights();
+    const ind = codes.industry.lookup('software');
+    const base = matchProspect(dana('awareness', ind), graph, signals, scratch, { weights });
+    const samAt = (ms: ReturnType<typeof matchProspect>) => ms.find((m) => m.influencer === 1);
+    // Sam (index 1) converted 40 of 100 prospects at awareness: twice the prior rate or better.
+    const outcomes = new Map([['1:awareness', { wins: 40, trials: 100 }]]);
+    const learned = matchProspect(dana('awareness', ind), graph, signals, scratch, { weights, outcomes });
+    expect(samAt(learned)!.values.effectiveness).toBe(1);
+    expect(samAt(learned)!.score).toBeGreaterThan(samAt(base)!.score);
+    expect(samAt(base)!.values.effectiveness).toBe(0.5);
+    // The same outcomes say nothing about the decision stage.
+    expect(samAt(matchProspect(dana('decision', ind), graph, signals, scratch, { weights, outcomes }))!.values.effectiveness).toBe(0.5);
+  });
+
   it('writes reasons that name the signals that drove the choice', () => {
     const { graph, signals, codes } = market();
     const scratch = new Scratch(graph.n);
