@@ -17,7 +17,6 @@ import type { Command } from 'commander';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadConfigOrExit } from './config.ts';
-import { assertRedisReachable, closeQueues, createQueues, enqueue, redisConnection } from './jobs/queues.ts';
 import { openStore, type Db } from './store/db.ts';
 import { getInstallation } from './store/installations.ts';
 import { resolvePerson } from './store/people.ts';
@@ -74,6 +73,8 @@ async function openFromEnvironment(): Promise<PeopleCommandDeps> {
   return {
     db: store.db,
     async enqueueScore(installationId, trigger) {
+      // Loaded here: bullmq is only needed when a job is queued.
+      const { assertRedisReachable, closeQueues, createQueues, enqueue, redisConnection } = await import('./jobs/queues.ts');
       try {
         await assertRedisReachable(config.redis.url);
       } catch (err) {

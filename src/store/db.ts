@@ -6,9 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -55,6 +52,12 @@ export async function openStore(config: Pick<Config, 'store'>): Promise<Store> {
     return { db, kind: 'pg', schema: s.schema, close: () => pool.end() };
   }
   if (!s.dir.startsWith('memory://')) mkdirSync(s.dir, { recursive: true });
+  // Loaded only for the embedded store: PGlite's WASM module costs ~0.5 s of startup.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const client = await PGlite.create(s.dir);
   await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}; SET search_path TO ${quoteIdent(s.schema)}`);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
