@@ -188,30 +188,12 @@ export async function loadInteractions(
   indexOf: (personId: number) => number,
   combos: TopicCombos,
   now: Date,
-  filter: { touching?: Iterable<number>; notTouching?: Iterable<number>; from?: Iterable<number>; notTo?: Iterable<number> } = {},
+  filter: { touching?: Iterable<number>; from?: Iterable<number>; notTo?: Iterable<number> } = {},
 ): Promise<number> {
-  // A large id filter is split in two and read over two connections at once, so PostgreSQL's
-  // index scans use both cores (an incremental run reads ~600k rows this way). PGlite has
-  // one connection: the halves then simply run one after the other.
-  const ids = [...(filter.touching ?? filter.from ?? [])];
-  if (ids.length >= SPLIT_IDS && !filter.notTouching) {
-    const half = Math.ceil(ids.length / 2);
-    const [a, b] = [ids.slice(0, half), ids.slice(half)];
-    // Disjoint halves: an edge between the halves is read with the first only.
-    const parts = filter.touching
-      ? [loadInteractions(db, installationId, cols, indexOf, combos, now, { touching: a }), loadInteractions(db, installationId, cols, indexOf, combos, now, { touching: b, notTouching: a })]
-      : [a, b].map((part) => loadInteractions(db, installationId, cols, indexOf, combos, now, { from: part, notTo: filter.notTo }));
-    const counts = await Promise.all(parts);
-    return counts[0]! + counts[1]!;
-  }
   let where = `installation_id = ${uuidLiteral(installationId)}`;
   if (filter.touching) {
     const a = idArrayLiteral(filter.touching);
     where += ` AND (from_person_id = ANY(${a}) OR to_person_id = ANY(${a}))`;
-    if (filter.notTouching) {
-      const x = idArrayLiteral(filter.notTouching);
-      where += ` AND NOT (from_person_id = ANY(${x}) OR to_person_id = ANY(${x}))`;
-    }
   } else if (filter.from) {
     where += ` AND from_person_id = ANY(${idArrayLiteral(filter.from)})`;
     if (filter.notTo) where += ` AND NOT (to_person_id = ANY(${idArrayLiteral(filter.notTo)}))`;
@@ -232,9 +214,6 @@ export async function loadInteractions(
     },
   );
 }
-
-/** Filters with at least this many ids are read in two halves at once. */
-const SPLIT_IDS = 2000;
 
 /** Distinct topic lists seen while loading, counted, so each row parses its list at most once. */
 export class TopicCombos {

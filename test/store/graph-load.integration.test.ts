@@ -1,6 +1,6 @@
 /**
- * graph-load reads interactions with and without filters; large filters are split in two halves
- * read at once (over two connections on PostgreSQL). Every edge must come exactly once.
+ * graph-load reads interactions with and without filters (touching some people, made by some
+ * people, not to others): every edge must come exactly once.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,14 +51,14 @@ describe('loadInteractions', () => {
     const all = await edgesWith({});
     expect(all.pairs).toHaveLength(3 * N);
     expect(new Set(all.pairs).size).toBe(3 * N);
-    // Touching everyone (split in two halves, the second excluding the first): the same edges.
+    // Touching everyone: the same edges.
     expect((await edgesWith({ touching: ids })).pairs).toEqual(all.pairs);
     // Touching a third: edges with either end in it, once each.
     const third = ids.slice(0, N / 3);
     const inThird = new Set(third.map((_, i) => i));
     const touching = await edgesWith({ touching: third });
     expect(touching.pairs).toEqual(all.pairs.filter((p) => p.split('>').some((x) => inThird.has(Number(x)))));
-    // Out-edges of 2,500 people (split), none to the excluded.
+    // Out-edges of 2,500 people, none to the excluded.
     const from = ids.slice(0, 2500);
     const notTo = ids.slice(0, 10);
     const out = await edgesWith({ from, notTo });
