@@ -177,7 +177,7 @@ export function parseTopics(literal: string | null): string[] {
 
 /**
  * Interactions of an installation (optionally only those touching `touching` people, or only
- * those made by `from` people) into `cols`. Endpoints outside `indexOf` are skipped (people
+ * those made by `from` people — then without topics or sentiment: two-hop reads neither) into `cols`. Endpoints outside `indexOf` are skipped (people
  * who joined after a snapshot). Topic lists are collected as combination ids in `cols.topics`;
  * call `finishTopics` once the dictionary is known.
  */
@@ -191,19 +191,26 @@ export async function loadInteractions(
   filter: { touching?: Iterable<number>; from?: Iterable<number>; notTo?: Iterable<number> } = {},
 ): Promise<number> {
   let where = `installation_id = ${uuidLiteral(installationId)}`;
+  // Out-edges for two-hop need only who, what kind and when: selecting just those lets the
+  // covering index on from_person_id answer alone (migration 0009). Person ids belong to one
+  // installation, so the installation test is implied there.
+  let topicsCol = 'topics::text';
+  let sentimentCol = 'round(sentiment * 10000)::int';
   if (filter.touching) {
     const a = idArrayLiteral(filter.touching);
     where += ` AND (from_person_id = ANY(${a}) OR to_person_id = ANY(${a}))`;
   } else if (filter.from) {
-    where += ` AND from_person_id = ANY(${idArrayLiteral(filter.from)})`;
+    where = `from_person_id = ANY(${idArrayLiteral(filter.from)})`;
     if (filter.notTo) where += ` AND NOT (to_person_id = ANY(${idArrayLiteral(filter.notTo)}))`;
+    topicsCol = 'NULL::text';
+    sentimentCol = 'NULL::int';
   }
   const nowS = now.getTime() / 1000;
   // Kinds as their index, sentiment as an integer (1e-4 steps): all numbers but the topic list.
   const kindCase = `CASE kind ${INTERACTION_KINDS.map((k, i) => `WHEN '${k}' THEN ${i}`).join(' ')} ELSE -1 END`;
   return forEachNumericRow(
     db,
-    `SELECT from_person_id, to_person_id, ${kindCase}, topics::text, round(sentiment * 10000)::int, extract(epoch from occurred_at)::bigint FROM interactions WHERE ${where}`,
+    `SELECT from_person_id, to_person_id, ${kindCase}, ${topicsCol}, ${sentimentCol}, extract(epoch from occurred_at)::bigint FROM interactions WHERE ${where}`,
     6,
     3,
     (f, topicList) => {

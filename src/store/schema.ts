@@ -158,6 +158,7 @@ export const interactions = pgTable(
   (t) => [
     uniqueIndex('interactions_installation_external').on(t.installationId, t.externalId),
     index('interactions_to').on(t.toPersonId),
+    // Migration 0009 makes this index cover to_person_id, kind and occurred_at (INCLUDE).
     index('interactions_from').on(t.fromPersonId),
     // Incremental match runs ask for interactions stored since the last full run: rows arrive in
     // ingested_at order, so a BRIN index (a few pages, next to nothing per insert) skips the rest.
