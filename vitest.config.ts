@@ -9,5 +9,8 @@ export default defineConfig({
     // Integration tests share one Redis and one PostgreSQL; each test uses its own queue
     // prefix and schema, so files may run in parallel.
     pool: 'forks',
+    // Vitest's default leaves a core idle; on the 2-core CI machine two files at once cut the
+    // run by a third (PGlite 303 → 205 s, PostgreSQL 201 → 132 s) and the suite stays green.
+    maxWorkers: 2,
   },
 });
