@@ -17,6 +17,7 @@ import { Command } from 'commander';
 import pg from 'pg';
 import { buildGraph, EdgeColumns, TopicDictionary } from '../src/influence/graph.ts';
 import { plainPageRank, topicAuthority } from '../src/influence/pagerank.ts';
+import type { MatchRunResult } from '../src/jobs/match-run.ts';
 import { openStore, type Db } from '../src/store/db.ts';
 import { loadInteractions, loadPeople, TopicCombos } from '../src/store/graph-load.ts';
 import { saveInstallation } from '../src/store/installations.ts';
@@ -42,19 +43,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CEILING = { fullSeconds: 120, fullPeakRssMb: 6 * 1024, incrementalSeconds: 10, kernelShareOfPlain: 0.5 };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-interface RunJson {
-  mode: string;
-  people: number;
-  interactions: number;
-  prospects: number;
-  scored: number;
-  matchesWritten: number;
-  dirty?: number;
-  seconds: number;
-  peakRssMb: number;
-  kernelEdgesPerSecond?: number | null;
-  timings?: Record<string, number>;
-}
+/** `sway match --json`'s last line. */
+type RunJson = MatchRunResult & { seconds: number; peakRssMb: number };
 
 /** `sway match` in a child process; wall time from spawn to exit, and its JSON line. */
 function sway(schema: string, args: string[]): Promise<{ wallSeconds: number; json: RunJson }> {

@@ -2,7 +2,6 @@
  * `sway match` and `sway matches --export csv` as an admin runs them: child processes on a store
  * (a PGlite directory, or a schema on DATABASE_URL) holding two pulled contacts linked to people.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { relink, upsertContacts } from '../src/store/crm-records.ts';
 import { openStore } from '../src/store/db.ts';
 import { saveInstallation } from '../src/store/installations.ts';
 import { storeSignals } from '../src/store/signals.ts';
+import { runSway } from './helpers/cli.ts';
 import { dropSchema, testConfig } from './helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-match-cli-'));
@@ -52,17 +52,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function sway(args: string[]) {
-  const child = spawn(process.execPath, ['bin/sway.js', ...args], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on('exit', (code) => r({ code, stdout, stderr })));
-}
+const sway = (args: string[]) => runSway(args, env);
 
 describe('sway match / sway matches', () => {
   it('runs full when there is no snapshot yet, then incremental with nothing changed; --json ends with the figures', async () => {

@@ -3,7 +3,6 @@
  * with good and bad rows of every kind, re-import, CRLF, CSV per type, the CLI's exit codes,
  * and bounded memory on a large generated file.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { closeQueues, createQueues } from '../../src/jobs/queues.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { saveInstallation } from '../../src/store/installations.ts';
 import { listRuns } from '../../src/store/runs.ts';
+import { runSway } from '../helpers/cli.ts';
 import { dropSchema, testConfig } from '../helpers/harness.ts';
 
 const NOW = new Date();
@@ -314,17 +314,8 @@ describe('sway import: the command', () => {
     return { env: { ...env, QUEUE_PREFIX: `sway-test-${id}` }, inst, cfg };
   }
 
-  function sway(args: string[], env: Record<string, string>) {
-    const child = spawn(process.execPath, ['bin/sway.js', 'import', ...args], {
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on('exit', (code) => r({ code, stdout, stderr })));
-  }
+  const sway = (args: string[], env: Record<string, string>) =>
+    runSway(['import', ...args], { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', ...env });
 
   it('exits 3 with the summary and --json last line, 0 when all loaded, 2 on usage errors; queues a score job', async () => {
     const { env, inst, cfg } = await cliStore();
