@@ -2,10 +2,11 @@
  * match: recomputes influencer matches after scoring (src/jobs/match-run.ts does the work).
  *
  * Incremental by default — only prospects whose inputs changed since the last full run — and
- * full when forced, when there is no snapshot yet, when the last full run is older than
+ * full when there is no snapshot yet, when the last full run is older than
  * MATCH_FULL_EVERY_HOURS, or when the installation has grown by more than GROWTH_FOR_FULL
- * since it (authority and reach ranked on a much smaller graph would mislead). A full run with MATCH_PARTITIONS > 1 ranks authority here, then
- * splits scoring into partition jobs by prospect id range, added as a BullMQ flow whose parent
+ * since it (authority and reach ranked on a much smaller graph would mislead). The decision
+ * reads only the snapshot's header. A full run with MATCH_PARTITIONS > 1 ranks authority here,
+ * then splits scoring into partition jobs by prospect id range, added as a BullMQ flow whose parent
  * is the push job: any worker takes a partition, and the push starts once all are done.
  * Otherwise the push is queued when this job ends. Job ids come from the trigger, so a retried
  * trigger adds nothing twice; partitions replace their own prospects' matches, so a retried
@@ -15,16 +16,16 @@ import { FlowProducer } from 'bullmq';
 import { fullMatchRun, scoreProspects } from './match-run.ts';
 import { snapshotPeople } from '../matching/snapshot.ts';
 import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
-import { loadSnapshot } from '../store/matches.ts';
+import { snapshotHead } from '../store/matches.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, jobId, type JobData } from './queues.ts';
 import { recordRun, type RunOutcome } from './run.ts';
 
-export async function matchJob(ctx: JobContext, installationId: string, id: string, data: JobData = { installationId }): Promise<void> {
+export async function matchJob(ctx: JobContext, installationId: string, id: string): Promise<void> {
   let partitions: [number, number][] = [];
   await recordRun(ctx, 'match', installationId, id, async (): Promise<RunOutcome> => {
-    const snapshot = data.mode === 'full' ? null : await loadSnapshot(ctx.db, installationId);
-    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.data), await countPeople(ctx.db, installationId));
+    const snapshot = await snapshotHead(ctx.db, installationId);
+    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
     if (fresh) {
       const r = (await scoreProspects(ctx.db, installationId, { changed: true }))!;
       return { counts: { incremental: 1, prospects: r.prospects, changed: r.dirty ?? 0, scored: r.scored, matches: r.matchesWritten } };

@@ -12,8 +12,6 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobData {
   installationId: string;
-  /** match: 'full' forces a full recompute (default: incremental when the last full run is recent). */
-  mode?: 'full' | 'auto';
   /** match-partition: the prospect person-id range [lo, hi] this partition scores. */
   range?: [number, number];
 }
@@ -67,9 +65,9 @@ export function jobId(kind: JobKind, installationId: string, trigger: string): s
   return `${kind}-${installationId}-${trigger}`.replace(/:/g, '_');
 }
 
-export async function enqueue(queues: Queues, kind: JobKind, installationId: string, trigger: string, extra: Omit<JobData, 'installationId'> = {}): Promise<string> {
+export async function enqueue(queues: Queues, kind: JobKind, installationId: string, trigger: string): Promise<string> {
   const id = jobId(kind, installationId, trigger);
-  await queues[kind].add(kind, { installationId, ...extra }, { jobId: id });
+  await queues[kind].add(kind, { installationId }, { jobId: id });
   return id;
 }
 

@@ -34,14 +34,20 @@ export function idArrayLiteral(ids: Iterable<number>): string {
   return `ARRAY[${parts.join(',')}]::bigint[]`;
 }
 
+/** The node-postgres pool behind a Db, or null on PGlite (one connection, no COPY TO STDOUT stream). */
+export function pgPool(db: Db): pg.Pool | null {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  return 'connect' in client && typeof (client as pg.Pool).totalCount === 'number' ? (client as pg.Pool) : null;
+}
+
 /**
  * Calls `onRow` with each row's fields as text (null for NULL), in order. Every column of
  * `select` must be cast to text so PGlite returns the same strings COPY does.
  */
 export async function forEachRow(db: Db, select: string, onRow: (fields: (string | null)[]) => void): Promise<number> {
-  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
-  if ('connect' in client && typeof (client as pg.Pool).totalCount === 'number') {
-    const conn = await (client as pg.Pool).connect();
+  const pool = pgPool(db);
+  if (pool) {
+    const conn = await pool.connect();
     let rows = 0;
     try {
       const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
@@ -61,7 +67,7 @@ export async function forEachRow(db: Db, select: string, onRow: (fields: (string
     }
     return rows;
   }
-  const result = await (client as PGlite).query<unknown[]>(select, [], { rowMode: 'array' });
+  const result = await pglite(db).query<unknown[]>(select, [], { rowMode: 'array' });
   for (const r of result.rows) onRow(r as (string | null)[]);
   return result.rows.length;
 }
@@ -80,9 +86,9 @@ export async function forEachNumericRow(
   onRow: (nums: Float64Array, text: string | null) => void,
 ): Promise<number> {
   const nums = new Float64Array(columns);
-  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
-  if (!('connect' in client && typeof (client as pg.Pool).totalCount === 'number')) {
-    const result = await (client as PGlite).query<unknown[]>(select, [], { rowMode: 'array' });
+  const pool = pgPool(db);
+  if (!pool) {
+    const result = await pglite(db).query<unknown[]>(select, [], { rowMode: 'array' });
     for (const r of result.rows) {
       let text: string | null = null;
       for (let c = 0; c < columns; c++) {
@@ -94,7 +100,7 @@ export async function forEachNumericRow(
     }
     return result.rows.length;
   }
-  const conn = await (client as pg.Pool).connect();
+  const conn = await pool.connect();
   let rows = 0;
   try {
     const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
@@ -149,6 +155,8 @@ function parseNumber(buf: Buffer, start: number, end: number): number {
   }
   return sign * v;
 }
+
+const pglite = (db: Db) => (db as unknown as { $client: PGlite }).$client;
 
 /** One COPY text-format line into fields: tab separated, `\N` is NULL, backslash escapes. */
 function splitCopyLine(text: string, start: number, end: number): (string | null)[] {

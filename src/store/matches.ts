@@ -6,10 +6,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { copyCsv, csvField } from './bulk.ts';
 import type { Db } from './db.ts';
-import { idArrayLiteral, uuidLiteral } from './graph-load.ts';
+import { idArrayLiteral, pgPool, uuidLiteral } from './graph-load.ts';
 import { to as copyTo } from 'pg-copy-streams';
 import { matchSnapshots } from './schema.ts';
-import pg from 'pg';
 import { parse as parsePgArray } from 'postgres-array';
 import { COMPONENTS } from '../matching/weights.ts';
 
@@ -160,6 +159,19 @@ export async function saveSnapshot(db: Db, installationId: string, data: Buffer,
     .onConflictDoUpdate({ target: matchSnapshots.installationId, set: { computedAt, data } });
 }
 
+/**
+ * When the last full run computed the snapshot and the first bytes of it up to the end of its
+ * JSON header (src/matching/snapshot.ts: a little-endian uint32 length, then the header), for
+ * deciding on a run without reading the ~48 MB of arrays. Null when there is none.
+ */
+export async function snapshotHead(db: Db, installationId: string): Promise<{ computedAt: Date; head: Buffer } | null> {
+  const r = await db.execute<{ computed_at: string | Date; head: Buffer | Uint8Array }>(sql`
+    SELECT computed_at, substring(data from 1 for 4 + get_byte(data, 0) + (get_byte(data, 1) << 8) + (get_byte(data, 2) << 16) + (get_byte(data, 3) << 24)) AS head
+    FROM match_snapshots WHERE installation_id = ${installationId}`);
+  const row = rowsOf<{ computed_at: string | Date; head: Buffer | Uint8Array }>(r)[0];
+  return row ? { computedAt: new Date(row.computed_at), head: Buffer.from(row.head) } : null;
+}
+
 /** When the last full run computed the snapshot, or null when there is none. */
 export async function snapshotTime(db: Db, installationId: string): Promise<Date | null> {
   const [row] = await db.select({ at: matchSnapshots.computedAt }).from(matchSnapshots).where(eq(matchSnapshots.installationId, installationId));
@@ -167,8 +179,8 @@ export async function snapshotTime(db: Db, installationId: string): Promise<Date
 }
 
 export async function loadSnapshot(db: Db, installationId: string): Promise<{ computedAt: Date; data: Buffer } | null> {
-  const client = (db as unknown as { $client: pg.Pool | object }).$client;
-  if (client instanceof pg.Pool) {
+  const client = pgPool(db);
+  if (client) {
     // node-postgres reads bytea as hex text: ~3 s for 48 MB. COPY … (FORMAT binary) streams the
     // raw bytes instead; the format is a 19-byte header, then per row an int16 field count and
     // per field an int32 length and the bytes.
