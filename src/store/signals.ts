@@ -177,7 +177,7 @@ export async function storeSignals(
     for (const part of chunks(handleRows)) await tx.insert(personHandles).values(part).onConflictDoNothing();
 
     const keptInteractions = (batch.interactions ?? []).filter((_, n) => !dropped.has(`interactions.${n}`));
-    const interactionsStored = await copyRows(tx, installationId, 'interactions', keptInteractions.map((i) => ({
+    const interactionsStored = await copyRows(tx, installationId, keptInteractions.map((i) => ({
       externalId: i.externalId,
       fromPersonId: ids.get(i.from)!,
       toPersonId: ids.get(i.to)!,
