@@ -1,7 +1,7 @@
 /**
  * bench:ingest — how fast social data gets into PostgreSQL, beside the store's own ceiling
  * measured in the same run:
- *   COPY   a raw COPY of the same interaction rows straight into the interactions table;
+ *   COPY   a raw binary COPY of the same interaction rows straight into the interactions table;
  *   API    POST /api/v1/signals from this process to a `sway serve` child process (batches of
  *          5,000, several in flight), so load generation and serving do not share a core;
  *   file   `sway import` of an NDJSON file in a child process (rows/s and its peak RSS).
@@ -23,6 +23,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { openStore } from '../src/store/db.ts';
 import { createApiKey } from '../src/store/api-keys.ts';
 import { saveInstallation } from '../src/store/installations.ts';
+import { encodeInteractions, INTERACTION_COPY_COLUMNS, ROW_ENDS } from '../src/store/copy-binary.ts';
 
 const opts = new Command()
   .option('--interactions <n>', 'interactions for the API and COPY runs', (v) => Number.parseInt(v, 10), 500_000)
@@ -83,23 +84,24 @@ async function main() {
     await seedPeople(copyTenant);
     const ids = new Map((await pool.query('SELECT id, external_id FROM people WHERE installation_id = $1', [copyTenant])).rows.map((r) => [r.external_id as string, Number(r.id)]));
     log(`COPY: ${opts.interactions} interactions…`);
-    const lines: string[] = [];
-    for (let i = 0; i < opts.interactions; i++) {
-      const x = interaction(i, opts.people, 'c');
-      lines.push(`${copyTenant},"${x.externalId}",${ids.get(x.from)},${ids.get(x.to)},"${x.kind}","{""${x.topics[0]}""}",${x.sentiment},"${x.occurredAt}"`);
-    }
+    // The same binary COPY body ingest sends (src/store/copy-binary.ts), built before the clock
+    // starts: what PostgreSQL itself can take through one connection, with every index in place.
+    const body = encodeInteractions(
+      copyTenant,
+      Array.from({ length: opts.interactions }, (_, i) => {
+        const x = interaction(i, opts.people, 'c');
+        return { externalId: x.externalId, fromPersonId: ids.get(x.from)!, toPersonId: ids.get(x.to)!, kind: x.kind, topics: x.topics, sentiment: x.sentiment, occurredAt: x.occurredAt };
+      }),
+      ROW_ENDS,
+    );
     const client = await pool.connect();
     let t = performance.now();
     try {
-      await pipeline(
-        Readable.from(lines.map((l) => `${l}\n`)),
-        client.query(copyFrom('COPY interactions (installation_id, external_id, from_person_id, to_person_id, kind, topics, sentiment, occurred_at) FROM STDIN (FORMAT csv)')),
-      );
+      await pipeline(Readable.from(slices(body, 1 << 20)), client.query(copyFrom(`COPY interactions (${INTERACTION_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`)));
     } finally {
       client.release();
     }
     const copyRowsPerSecond = Math.round(opts.interactions / ((performance.now() - t) / 1000));
-    lines.length = 0;
 
     // 2. API, served by a child process.
     const apiTenant = await tenant('api');
@@ -168,6 +170,11 @@ async function main() {
     await pool.end();
     await store.close();
   }
+}
+
+/** A buffer as pieces of at most `size` bytes (one write per piece, as a stream would send it). */
+function* slices(b: Buffer, size: number) {
+  for (let at = 0; at < b.length; at += size) yield b.subarray(at, at + size);
 }
 
 /** Writes an NDJSON file of about --file-mb and imports it with `sway import` in a child process. */

@@ -12,11 +12,6 @@ import { BATCH_LIST, describeIssues, type BatchList, type ImportItem } from '../
 import type { SignalsBatch } from '../domain/signals.ts';
 import type { IngestIssue } from '../store/signals.ts';
 
-export interface Origin {
-  line: number;
-  row: unknown;
-}
-
 export interface RejectedRow {
   line: number;
   reason: string;
@@ -29,9 +24,15 @@ export class Chunk {
   /** Approximate bytes of the items held (a second bound next to the row count). */
   bytes = 0;
   readonly batch: Required<SignalsBatch> = { people: [], interactions: [], conversations: [], scores: [] };
-  private readonly origins: Record<BatchList, Origin[]> = { people: [], interactions: [], conversations: [], scores: [] };
+  /** Per list, the line and raw row of each item (two arrays: no object per row). */
+  private readonly lines: Record<BatchList, number[]> = { people: [], interactions: [], conversations: [], scores: [] };
+  private readonly raws: Record<BatchList, unknown[]> = { people: [], interactions: [], conversations: [], scores: [] };
   private readonly peopleHere = new Set<string>();
-  private readonly referenced = new Set<string>();
+  /**
+   * People the chunk's items refer to; built on the first person row only (most files hold
+   * interactions only, and two Set inserts per row were a measurable share of an import).
+   */
+  private referenced: Set<string> | undefined;
 
   get items(): number {
     return this.batch.people.length + this.batch.interactions.length + this.batch.conversations.length + this.batch.scores.length;
@@ -39,10 +40,18 @@ export class Chunk {
 
   /** True when this person row must go into a new chunk to keep the file's order (see above). */
   needsSplitBefore(item: ImportItem): boolean {
-    return item.type === 'person' && (this.peopleHere.has(item.value.id) || this.referenced.has(item.value.id));
+    if (item.type !== 'person') return false;
+    if (this.peopleHere.has(item.value.id)) return true;
+    if (!this.referenced) {
+      this.referenced = new Set();
+      for (const i of this.batch.interactions) this.referenced.add(i.from).add(i.to);
+      for (const c of this.batch.conversations) this.referenced.add(c.person);
+      for (const s of this.batch.scores) this.referenced.add(s.person);
+    }
+    return this.referenced.has(item.value.id);
   }
 
-  add(item: ImportItem, origin: Origin, bytes: number): void {
+  add(item: ImportItem, line: number, row: unknown, bytes: number): void {
     this.bytes += bytes;
     switch (item.type) {
       case 'person':
@@ -51,18 +60,20 @@ export class Chunk {
         break;
       case 'interaction':
         this.batch.interactions.push(item.value);
-        this.referenced.add(item.value.from).add(item.value.to);
+        this.referenced?.add(item.value.from).add(item.value.to);
         break;
       case 'conversation':
         this.batch.conversations.push(item.value);
-        this.referenced.add(item.value.person);
+        this.referenced?.add(item.value.person);
         break;
       case 'score':
         this.batch.scores.push(item.value);
-        this.referenced.add(item.value.person);
+        this.referenced?.add(item.value.person);
         break;
     }
-    this.origins[BATCH_LIST[item.type]].push(origin);
+    const list = BATCH_LIST[item.type];
+    this.lines[list].push(line);
+    this.raws[list].push(row);
   }
 
   /**
@@ -70,16 +81,16 @@ export class Chunk {
    * item, with paths relative to the row as in validation issues.
    */
   rejectedRows(issues: readonly IngestIssue[]): RejectedRow[] {
-    const byItem = new Map<string, { origin: Origin; issues: IngestIssue[] }>();
+    const byItem = new Map<string, { line: number; row: unknown; issues: IngestIssue[] }>();
     for (const issue of issues) {
       const [list, index, ...rest] = issue.path.split('.');
-      const origin = this.origins[list as BatchList]?.[Number(index)];
-      if (!origin) throw new Error(`store reported an item this chunk does not have: ${issue.path}`);
+      const line = this.lines[list as BatchList]?.[Number(index)];
+      if (line === undefined) throw new Error(`store reported an item this chunk does not have: ${issue.path}`);
       const key = `${list}.${index}`;
-      const entry = byItem.get(key) ?? { origin, issues: [] };
+      const entry = byItem.get(key) ?? { line, row: this.raws[list as BatchList][Number(index)], issues: [] };
       entry.issues.push({ path: rest.join('.'), message: issue.message });
       byItem.set(key, entry);
     }
-    return [...byItem.values()].map(({ origin, issues: list }) => ({ line: origin.line, row: origin.row, reason: describeIssues(list) }));
+    return [...byItem.values()].map(({ line, row, issues: list }) => ({ line, row, reason: describeIssues(list) }));
   }
 }

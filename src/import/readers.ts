@@ -1,8 +1,9 @@
 /**
- * Streamed row readers for `sway import`: NDJSON and CSV files as an async sequence of rows
- * with their 1-based line numbers. Nothing is read ahead of the consumer beyond one stream
- * buffer: a caller that awaits a slow store between rows holds the file still, so memory stays
- * bounded whatever the file size.
+ * Streamed row readers for `sway import`: NDJSON and CSV files as an async sequence of row
+ * batches (the rows of one read buffer, ~1 MB), each row with its 1-based line number. Batches,
+ * not single rows, because one awaited step per row cost more than parsing the row. Nothing is
+ * read ahead of the consumer beyond one stream buffer: a caller that awaits a slow store between
+ * batches holds the file still, so memory stays bounded whatever the file size.
  *
  * A row that cannot be read (malformed JSON, a CSV record with the wrong number of fields, an
  * over-long line) is yielded with `error` set, not thrown: it is a rejected row like any other.
@@ -21,13 +22,19 @@ export interface ReadRow {
   error?: string;
   /** Set on a CSV syntax error after which nothing more can be read. */
   fatal?: boolean;
+  /** Bytes of the file the row took (a chunk's memory bound counts them). */
+  size: number;
 }
 
 export interface RowSource {
-  rows: AsyncGenerator<ReadRow>;
-  /** Bytes of the file consumed so far (for progress and ETA). */
+  /** Rows in file order, a read buffer's worth at a time; never an empty batch. */
+  batches: AsyncGenerator<ReadRow[]>;
+  /** Bytes of the file consumed up to the end of the last batch (for progress and ETA). */
   bytesRead(): number;
 }
+
+/** CSV records are gathered into batches of at most this many rows or {@link READ_CHUNK_BYTES}. */
+const CSV_BATCH_ROWS = 2000;
 
 /** Longest line (NDJSON) or record (CSV) read; a valid item is far smaller (text ≤ 10,000 chars). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -52,7 +59,7 @@ export class ImportFileError extends Error {
 export function readNdjson(path: string, options: { maxLineBytes?: number } = {}): RowSource {
   const max = options.maxLineBytes ?? MAX_LINE_BYTES;
   let bytes = 0;
-  async function* rows(): AsyncGenerator<ReadRow> {
+  async function* batches(): AsyncGenerator<ReadRow[]> {
     const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     let parts: Buffer[] = [];
     let length = 0;
@@ -74,45 +81,46 @@ export function readNdjson(path: string, options: { maxLineBytes?: number } = {}
       line++;
       const wasOverlong = overlong;
       let buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      const size = length + 1;
       parts = [];
       length = 0;
       overlong = false;
       if (wasOverlong) {
-        return { line, row: `${buf.toString('utf8')}…`, error: `Line is longer than ${max} bytes` };
+        return { line, row: `${buf.toString('utf8')}…`, error: `Line is longer than ${max} bytes`, size: max };
       }
       if (buf.length > 0 && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
       if (line === 1 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
       const text = buf.toString('utf8');
       if (isBlank(text)) return null;
       try {
-        return { line, row: JSON.parse(text) };
+        return { line, row: JSON.parse(text), size };
       } catch (err) {
-        return { line, row: text, error: `Invalid JSON: ${(err as Error).message}` };
+        return { line, row: text, error: `Invalid JSON: ${(err as Error).message}`, size };
       }
     };
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const base = bytes;
+        const batch: ReadRow[] = [];
         let start = 0;
         for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
           append(chunk.subarray(start, nl));
           start = nl + 1;
           const row = finish();
-          bytes = base + start;
-          if (row) yield row;
+          if (row) batch.push(row);
         }
         append(chunk.subarray(start));
-        bytes = base + chunk.length;
+        bytes += chunk.length;
+        if (batch.length > 0) yield batch;
       }
       if (length > 0 || overlong) {
         const row = finish();
-        if (row) yield row;
+        if (row) yield [row];
       }
     } finally {
       stream.destroy();
     }
   }
-  return { rows: rows(), bytesRead: () => bytes };
+  return { batches: batches(), bytesRead: () => bytes };
 }
 
 function isBlank(text: string): boolean {
@@ -141,7 +149,7 @@ export interface CsvReadOptions {
  */
 export function readCsv(path: string, options: CsvReadOptions = {}): RowSource {
   let bytes = 0;
-  async function* rows(): AsyncGenerator<ReadRow> {
+  async function* batches(): AsyncGenerator<ReadRow[]> {
     const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     const parser = stream.pipe(
       parse({
@@ -160,9 +168,20 @@ export function readCsv(path: string, options: CsvReadOptions = {}): RowSource {
     // quoted cell as two lines (csv-parse 7); subtract those, then step back over the cell
     // newlines to the line the record starts on.
     let overcount = 0;
+    let batch: ReadRow[] = [];
+    let batchBytes = 0;
+    let recordEnd = 0;
+    const take = () => {
+      const b = batch;
+      batch = [];
+      batchBytes = 0;
+      bytes = recordEnd;
+      return b;
+    };
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-        bytes = info.bytes;
+        const size = info.bytes - recordEnd;
+        recordEnd = info.bytes;
         const { lf, crlf } = cellNewlines(record);
         overcount += crlf;
         lastLine = info.lines - overcount;
@@ -174,23 +193,29 @@ export function readCsv(path: string, options: CsvReadOptions = {}): RowSource {
         }
         if (record.length === 1 && record[0]!.trim() === '') continue; // a whitespace-only line
         if (record.length !== header.length) {
-          yield { line, row: record, error: `Expected ${header.length} fields (as in the header), got ${record.length}` };
-          continue;
+          batch.push({ line, row: record, error: `Expected ${header.length} fields (as in the header), got ${record.length}`, size });
+        } else {
+          const row: Record<string, string> = {};
+          header.forEach((name, i) => (row[name] = record[i]!));
+          batch.push({ line, row, size });
         }
-        const row: Record<string, string> = {};
-        header.forEach((name, i) => (row[name] = record[i]!));
-        yield { line, row };
+        batchBytes += size;
+        if (batch.length >= CSV_BATCH_ROWS || batchBytes >= READ_CHUNK_BYTES) yield take();
       }
+      if (batch.length > 0) yield take();
+      bytes = recordEnd;
     } catch (err) {
       if (err instanceof ImportFileError || !isCsvError(err)) throw err;
       const reported = (err as CsvError & { lines?: number }).lines;
       const line = reported !== undefined ? reported - overcount : lastLine + 1;
-      yield { line, row: '', error: `CSV syntax error: ${err.message}; the rest of the file was not read`, fatal: true };
+      const rest = take();
+      rest.push({ line, row: '', error: `CSV syntax error: ${err.message}; the rest of the file was not read`, fatal: true, size: 0 });
+      yield rest;
     } finally {
       stream.destroy();
     }
   }
-  return { rows: rows(), bytesRead: () => bytes };
+  return { batches: batches(), bytesRead: () => bytes };
 }
 
 function checkHeader(record: string[]): string[] {

@@ -20,11 +20,12 @@ import { MAX_SIGNALS_PER_BATCH } from '../domain/signals.ts';
 import { assertRedisReachable, closeQueues, createQueues, enqueue, redisConnection } from '../jobs/queues.ts';
 import { openStore, type Db } from '../store/db.ts';
 import { getInstallation } from '../store/installations.ts';
+import { PersonIdCache } from '../store/person-id-cache.ts';
 import { finishRun, startRun } from '../store/runs.ts';
 import { storeSignals } from '../store/signals.ts';
 import { Chunk, type RejectedRow } from './chunk.ts';
 import { createProgress, formatSummary, type ImportSummary } from './progress.ts';
-import { ImportFileError, readCsv, readNdjson, type ReadRow } from './readers.ts';
+import { ImportFileError, readCsv, readNdjson } from './readers.ts';
 
 export { ImportFileError } from './readers.ts';
 export type { ImportSummary } from './progress.ts';
@@ -71,8 +72,8 @@ export async function importFile(db: Db, installationId: string, file: string, o
           },
         })
       : readNdjson(file);
-  // Reading the first row surfaces header problems before anything is changed.
-  let next = await source.rows.next();
+  // Reading the first batch surfaces header problems before anything is changed.
+  const first = await source.batches.next();
 
   const rejectsPath = rejectsPathFor(file);
   await rm(rejectsPath, { force: true });
@@ -89,6 +90,7 @@ export async function importFile(db: Db, installationId: string, file: string, o
   // in file order where it matters, and at most three chunks are in memory whatever the file
   // size. Rejects are written in chunk order.
   let inflight: { done: Promise<void>; people: boolean }[] = [];
+  const personIds = new PersonIdCache();
   let written: Promise<void> = Promise.resolve();
   const flush = async () => {
     const c = chunk;
@@ -101,7 +103,7 @@ export async function importFile(db: Db, installationId: string, file: string, o
     }
     const stored = (async () => {
       if (c.items === 0) return;
-      const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient' });
+      const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient', personIds });
       t.people += r.peopleUpserted;
       t.interactionsNew += r.interactionsStored;
       t.interactionsDuplicate += r.interactionsDuplicate;
@@ -123,30 +125,27 @@ export async function importFile(db: Db, installationId: string, file: string, o
   };
 
   try {
-    let bytesBefore = 0;
-    for (; !next.done; next = await source.rows.next()) {
-      const r: ReadRow = next.value;
-      const bytes = source.bytesRead();
-      t.rows++;
-      if (r.error !== undefined) {
-        pending.push({ line: r.line, reason: r.error, row: r.row });
-        if (r.fatal) stoppedAtLine = r.line;
-      } else {
-        const result = format === 'csv' ? mapper.fromCsv(r.row as Record<string, string>) : mapper.fromJson(r.row);
-        if (!result.ok) pending.push({ line: r.line, reason: describeIssues(result.issues), row: r.row });
-        else {
-          if (chunk.needsSplitBefore(result.item)) await flush();
-          chunk.add(result.item, { line: r.line, row: r.row }, bytes - bytesBefore);
+    for (let next = first; !next.done; next = await source.batches.next()) {
+      for (const r of next.value) {
+        t.rows++;
+        if (r.error !== undefined) {
+          pending.push({ line: r.line, reason: r.error, row: r.row });
+          if (r.fatal) stoppedAtLine = r.line;
+        } else {
+          const result = format === 'csv' ? mapper.fromCsv(r.row as Record<string, string>) : mapper.fromJson(r.row);
+          if (!result.ok) pending.push({ line: r.line, reason: describeIssues(result.issues), row: r.row });
+          else {
+            if (chunk.needsSplitBefore(result.item)) await flush();
+            chunk.add(result.item, r.line, r.row, r.size);
+          }
         }
+        chunk.rows++;
+        if (chunk.rows >= chunkRows || chunk.bytes >= CHUNK_BYTES) await flush();
       }
-      bytesBefore = bytes;
-      chunk.rows++;
-      if (chunk.rows >= chunkRows || chunk.bytes >= CHUNK_BYTES) await flush();
-      if (t.rows % 1000 === 0) options.onProgress?.(t.rows, bytes);
+      options.onProgress?.(t.rows, source.bytesRead());
     }
     await flush();
     await drain();
-    options.onProgress?.(t.rows, source.bytesRead());
   } catch (err) {
     await drain().catch(() => {});
     await rejects.close().catch(() => {});

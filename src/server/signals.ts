@@ -5,8 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import { formatIssues, MAX_SIGNALS_PER_BATCH, SignalsBatchSchema } from '../domain/signals.ts';
+import { formatIssues, MAX_SIGNALS_PER_BATCH } from '../domain/signals.ts';
+import { parseSignalsBatch } from '../domain/signals-fast.ts';
 import { enqueue } from '../jobs/queues.ts';
+import { PersonIdCaches } from '../store/person-id-cache.ts';
 import { IngestRejected, storeSignals } from '../store/signals.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
@@ -16,20 +18,22 @@ export const MAX_BODY = '5mb';
 
 export function signalsRoutes(ctx: AppContext): Router {
   const router = Router();
+  // Person ids resolved by earlier batches, per installation; safe across processes (person-id-cache.ts).
+  const personIds = new PersonIdCaches();
   router.post('/api/v1/signals', express.json({ limit: MAX_BODY, strict: false }), apiKeyAuth(ctx.db), async (req, res) => {
     const installationId = res.locals.installationId as string;
     const items = countItems(req.body);
     if (items > MAX_SIGNALS_PER_BATCH) {
       throw new HttpError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_SIGNALS_PER_BATCH} items (people + interactions); this one has ${items}`);
     }
-    const parsed = SignalsBatchSchema.safeParse(req.body);
+    const parsed = parseSignalsBatch(req.body);
     if (!parsed.success) {
       const issues = formatIssues(parsed.error);
       throw new HttpError(400, 'INVALID_SIGNALS', `the batch was rejected: ${issues.length} problem(s); nothing was stored`, issues);
     }
     let result;
     try {
-      result = await storeSignals(ctx.db, installationId, parsed.data);
+      result = await storeSignals(ctx.db, installationId, parsed.data, { personIds: personIds.for(installationId) });
     } catch (err) {
       if (err instanceof IngestRejected) {
         throw new HttpError(400, 'INVALID_SIGNALS', `the batch was rejected: ${err.issues.length} problem(s); nothing was stored`, err.issues);

@@ -9,7 +9,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeInteractions, INTERACTION_COPY_COLUMNS, type InteractionRow } from './copy-binary.ts';
+import { encodeInteractions, INTERACTION_COPY_COLUMNS, type InteractionFields } from './copy-binary.ts';
 import type { Db } from './db.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -79,10 +79,15 @@ function driver(tx: Tx): Driver {
  * fails on the primary key: roll back to the savepoint and take the duplicate-safe path, the
  * same body COPied into a temporary table and moved with INSERT … ON CONFLICT DO NOTHING.
  */
-export async function copyRows(tx: Tx, installationId: string, rows: readonly InteractionRow[]): Promise<number> {
+export async function copyRows<T extends InteractionFields>(
+  tx: Tx,
+  installationId: string,
+  rows: readonly T[],
+  ends: { from: (row: T) => number; to: (row: T) => number },
+): Promise<number> {
   if (rows.length === 0) return 0;
   const db = driver(tx);
-  const body = encodeInteractions(installationId, rows);
+  const body = encodeInteractions(installationId, rows, ends);
   await db.query('SAVEPOINT sway_copy');
   try {
     await db.copy(`COPY interactions (${INTERACTION_COPY_COLUMNS}) FROM $SOURCE (FORMAT binary)`, body);

@@ -10,19 +10,29 @@
  * format is small and stable since PostgreSQL 7.4. Pure: no I/O.
  */
 
+import { canonicalInstantMs } from '../domain/signals-fast.ts';
+
 /** Columns of `interactions` in the order {@link encodeInteractions} writes them. */
 export const INTERACTION_COPY_COLUMNS = 'installation_id, external_id, from_person_id, to_person_id, kind, topics, sentiment, occurred_at';
 
-export interface InteractionRow {
+/** What a row needs besides its two people's internal ids (a parsed ingest item fits as is). */
+export interface InteractionFields {
   externalId: string;
-  fromPersonId: number;
-  toPersonId: number;
   kind: string;
-  topics: readonly string[];
-  sentiment: number | null;
+  topics?: readonly string[];
+  sentiment?: number | null;
   /** ISO 8601 with zone (parsed with Date.parse). */
   occurredAt: string;
 }
+
+/** A row with its people's internal ids on it (tests, bench). */
+export interface InteractionRow extends InteractionFields {
+  fromPersonId: number;
+  toPersonId: number;
+}
+
+/** Reads the internal person ids off an {@link InteractionRow}. */
+export const ROW_ENDS = { from: (r: InteractionRow) => r.fromPersonId, to: (r: InteractionRow) => r.toPersonId };
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Microseconds are counted from 2000-01-01T00:00:00Z in PostgreSQL's timestamp send format. */
@@ -30,6 +40,7 @@ const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
 const FIELDS = 8;
 const TWO_32 = 2 ** 32;
+const NO_TOPICS: readonly string[] = [];
 
 /** A Buffer that grows as rows are written (doubling), so one batch is one allocation or a few. */
 class Writer {
@@ -76,37 +87,46 @@ function uuidBytes(uuid: string): Buffer {
 
 /**
  * The whole COPY body (header, rows, trailer) for `COPY interactions (INTERACTION_COPY_COLUMNS)
- * FROM … (FORMAT binary)`. Strings must not hold NUL (the ingest schemas refuse it) and
- * `occurredAt` must parse; a row that breaks this throws before anything is sent.
+ * FROM … (FORMAT binary)`; `ends` gives each row's two internal person ids (functions, so an
+ * ingest batch is encoded without a second object per row). Strings must not hold NUL (the
+ * ingest schemas refuse it) and `occurredAt` must parse; a row that breaks this throws before
+ * anything is sent.
  */
-export function encodeInteractions(installationId: string, rows: readonly InteractionRow[]): Buffer {
+export function encodeInteractions<T extends InteractionFields>(
+  installationId: string,
+  rows: readonly T[],
+  ends: { from: (row: T) => number; to: (row: T) => number },
+): Buffer {
   const uuid = uuidBytes(installationId);
   const w = new Writer(19 + rows.length * 128 + 2);
   w.bytes(SIGNATURE);
   w.int32(0); // flags: no OIDs
   w.int32(0); // header extension length
   for (const r of rows) {
+    const topics = r.topics ?? NO_TOPICS;
     let strings = r.externalId.length + r.kind.length;
-    for (const t of r.topics) strings += t.length;
+    for (const t of topics) strings += t.length;
     // Fixed parts: count 2, uuid 4+16, two int8 2×12, float4 8, timestamptz 12, array header 24,
     // five length words 20, plus 4 per topic; UTF-8 needs at most 3 bytes per UTF-16 unit.
-    w.reserve(120 + 4 * r.topics.length + 3 * strings);
+    w.reserve(120 + 4 * topics.length + 3 * strings);
     w.int16(FIELDS);
     w.int32(16);
     w.bytes(uuid);
     w.text(r.externalId);
     w.int32(8);
-    w.int64(r.fromPersonId);
+    w.int64(ends.from(r));
     w.int32(8);
-    w.int64(r.toPersonId);
+    w.int64(ends.to(r));
     w.text(r.kind);
-    writeTextArray(w, r.topics);
-    if (r.sentiment === null || !Number.isFinite(r.sentiment)) w.int32(-1);
+    writeTextArray(w, topics);
+    if (r.sentiment === null || r.sentiment === undefined || !Number.isFinite(r.sentiment)) w.int32(-1);
     else {
       w.int32(4);
       w.at = w.buf.writeFloatBE(r.sentiment, w.at);
     }
-    const ms = Date.parse(r.occurredAt);
+    // Parsed items carry the canonical form, read without Date.parse; anything else still parses.
+    const canonical = canonicalInstantMs(r.occurredAt);
+    const ms = Number.isNaN(canonical) ? Date.parse(r.occurredAt) : canonical;
     if (!Number.isFinite(ms)) throw new Error(`occurredAt is not a date: ${r.occurredAt}`);
     w.int32(8);
     w.int64((ms - PG_EPOCH_MS) * 1000);

@@ -20,6 +20,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
+import { bumpPeopleEpoch } from './person-id-cache.ts';
 import { resolvePeople } from './people.ts';
 import { conversations, interactions, people, personAliases, personEmails, personHandles, personLinks } from './schema.ts';
 
@@ -57,6 +58,8 @@ export interface MergeResult {
 
 export async function mergePeople(db: Db, installationId: string, into: string, from: readonly string[]): Promise<MergeResult> {
   return db.transaction(async (tx) => {
+    // First: waits for ingest batches in flight, and makes later ones drop cached person ids.
+    await bumpPeopleEpoch(tx, installationId);
     const resolved = await resolvePeople(tx, installationId, [into, ...from]);
     const unknown = [...new Set([into, ...from])].filter((id) => !resolved.has(id));
     if (unknown.length > 0) {

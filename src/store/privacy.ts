@@ -21,6 +21,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ChangeObjectType } from '../domain/change-events.ts';
 import { personMention } from '../domain/link-rules.ts';
 import type { Db } from './db.ts';
+import { bumpPeopleEpoch } from './person-id-cache.ts';
 import { crmRecords, people, personAliases, personLinks, pushedValues } from './schema.ts';
 import { scrubEventsFor } from './webhook-events.ts';
 
@@ -38,6 +39,9 @@ export async function purgePerson(
   options: { withCrmRecords?: boolean } = {},
 ): Promise<PurgeResult> {
   return db.transaction(async (tx) => {
+    // First: waits for ingest batches in flight (their rows are then erased too), and makes
+    // later ones drop cached person ids, so nothing about this person is stored afterwards.
+    await bumpPeopleEpoch(tx, installationId);
     const linked = await tx
       .select({ objectType: personLinks.objectType, crmId: personLinks.crmId })
       .from(personLinks)
@@ -101,6 +105,9 @@ export async function purgeByCrmRecord(
   options: { fallbackPersonId?: number | null } = {},
 ): Promise<PurgeResult> {
   return db.transaction(async (tx) => {
+    // First: waits for ingest batches in flight (their rows are then erased too), and makes
+    // later ones drop cached person ids, so nothing about this person is stored afterwards.
+    await bumpPeopleEpoch(tx, installationId);
     const [link] = await tx
       .select({ personId: personLinks.personId })
       .from(personLinks)

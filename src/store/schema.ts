@@ -46,6 +46,12 @@ export const installations = pgTable(
     status: text('status').notNull().default('active'),
     /** Per-installation settings (stage mapping overrides, rate budget share…); see src/sync/settings.ts. */
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Bumped by every erasure or merge of this installation's people. Ingest reads it under a
+     * row lock, which orders it against those (see person-id-cache.ts), and keeps cached person
+     * ids only while it is unchanged.
+     */
+    peopleEpoch: bigint('people_epoch', { mode: 'number' }).notNull().default(0),
     installedAt: ts('installed_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

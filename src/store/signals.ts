@@ -15,6 +15,7 @@ import { textSentiment } from '../domain/sentiment.ts';
 import type { SignalsBatch } from '../domain/signals.ts';
 import { aliasTargets, copyRows, personIdsByExternal } from './bulk.ts';
 import type { Db } from './db.ts';
+import { lockPeopleEpoch, type PersonIdCache } from './person-id-cache.ts';
 import { conversations, people, personEmails, personHandles } from './schema.ts';
 
 export interface IngestIssue {
@@ -45,14 +46,20 @@ const CHUNK = 1000;
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 
 
-export async function storeSignals(
-  db: Db,
-  installationId: string,
-  batch: SignalsBatch,
-  options: { mode?: 'atomic' | 'lenient' } = {},
-): Promise<IngestResult> {
+export interface StoreSignalsOptions {
+  mode?: 'atomic' | 'lenient';
+  /** Person ids remembered between batches of one caller (see person-id-cache.ts). */
+  personIds?: PersonIdCache;
+}
+
+export async function storeSignals(db: Db, installationId: string, batch: SignalsBatch, options: StoreSignalsOptions = {}): Promise<IngestResult> {
   const lenient = options.mode === 'lenient';
-  return db.transaction(async (tx) => {
+  const cache = options.personIds;
+  let seen: { epoch: number; ids: Map<string, number> } | undefined;
+  const result = await db.transaction(async (tx) => {
+    // First: the people lock, so an erasure or merge of this installation is wholly before or after.
+    const epoch = await lockPeopleEpoch(tx, installationId);
+    cache?.sync(epoch);
     const issues: IngestIssue[] = [];
     const dropped = new Set<string>(); // item paths left out (lenient)
     const reject = (path: string, message: string) => {
@@ -112,7 +119,7 @@ export async function storeSignals(
         if (mine && mine.owner !== t.owner) reject(mine.path, `${t.network} handle "${t.handle}" already belongs to person "${t.owner}"`);
       }
     }
-    const keptPeople = batchPeople.filter((_, n) => !dropped.has(`people.${n}`));
+    const keptPeople = dropped.size === 0 ? batchPeople : batchPeople.filter((_, n) => !dropped.has(`people.${n}`));
 
     // 2. Every reference is a person in this batch or already stored (or an alias of one).
     const inBatch = new Set(keptPeople.map((p) => p.id));
@@ -120,7 +127,17 @@ export async function storeSignals(
     for (const i of batch.interactions ?? []) refs.add(i.from).add(i.to);
     for (const c of batch.conversations ?? []) refs.add(c.person);
     for (const s of batch.scores ?? []) refs.add(s.person);
-    const stored = await personIdsByExternal(tx, installationId, [...refs].filter((id) => !inBatch.has(id)));
+    const stored = new Map<string, number>();
+    const lookup: string[] = [];
+    for (const id of refs) {
+      if (inBatch.has(id)) continue;
+      const hit = cache?.get(id);
+      if (hit === undefined) lookup.push(id);
+      else stored.set(id, hit);
+    }
+    // Only what was looked up or created here is new to the cache (see `learned` below).
+    const learned = await personIdsByExternal(tx, installationId, lookup);
+    for (const [id, internal] of learned) stored.set(id, internal);
     const known = (id: string) => inBatch.has(id) || stored.has(id);
     const unknown = (id: string) =>
       batchPeople.some((p) => p.id === id)
@@ -165,7 +182,10 @@ export async function storeSignals(
           },
         })
         .returning({ id: people.id, externalId: people.externalId });
-      for (const r of rows) ids.set(r.externalId, r.id);
+      for (const r of rows) {
+        ids.set(r.externalId, r.id);
+        learned.set(r.externalId, r.id);
+      }
     }
     const keep = (owner: { owner: string; path: string }) => !dropped.has(owner.path.split('.').slice(0, 2).join('.'));
     const emailRows = [...emailOwner].filter(([, o]) => keep(o)).map(([email, { owner }]) => ({ installationId, email, personId: ids.get(owner)! }));
@@ -176,18 +196,11 @@ export async function storeSignals(
     });
     for (const part of chunks(handleRows)) await tx.insert(personHandles).values(part).onConflictDoNothing();
 
-    const keptInteractions = (batch.interactions ?? []).filter((_, n) => !dropped.has(`interactions.${n}`));
-    const interactionsStored = await copyRows(tx, installationId, keptInteractions.map((i) => ({
-      externalId: i.externalId,
-      fromPersonId: ids.get(i.from)!,
-      toPersonId: ids.get(i.to)!,
-      kind: i.kind,
-      topics: i.topics ?? [],
-      sentiment: i.sentiment ?? null,
-      occurredAt: i.occurredAt,
-    })));
+    const kept = <T>(list: T[] | undefined, name: string): T[] => (dropped.size === 0 ? (list ?? []) : (list ?? []).filter((_, n) => !dropped.has(`${name}.${n}`)));
+    const keptInteractions = kept(batch.interactions, 'interactions');
+    const interactionsStored = await copyRows(tx, installationId, keptInteractions, { from: (i) => ids.get(i.from)!, to: (i) => ids.get(i.to)! });
 
-    const keptConversations = (batch.conversations ?? []).filter((_, n) => !dropped.has(`conversations.${n}`));
+    const keptConversations = kept(batch.conversations, 'conversations');
     let conversationsStored = 0;
     for (const part of chunks(keptConversations)) {
       const rows = await tx
@@ -212,7 +225,7 @@ export async function storeSignals(
       conversationsStored += rows.length;
     }
 
-    const keptScores = (batch.scores ?? []).filter((_, n) => !dropped.has(`scores.${n}`));
+    const keptScores = kept(batch.scores, 'scores');
     for (const s of keptScores) {
       const score = JSON.stringify([{ provider: s.provider, score: s.score, min: s.scale.min, max: s.scale.max }]);
       // Replace this provider's entry, keep the others.
@@ -224,6 +237,7 @@ export async function storeSignals(
         WHERE id = ${ids.get(s.person)!}`);
     }
 
+    seen = { epoch, ids: learned };
     return {
       peopleUpserted: keptPeople.length,
       interactionsStored,
@@ -234,4 +248,6 @@ export async function storeSignals(
       rejected: lenient ? issues : [],
     };
   });
+  if (cache && seen) cache.learn(seen.epoch, seen.ids);
+  return result;
 }

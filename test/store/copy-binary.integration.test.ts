@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { copyRows } from '../../src/store/bulk.ts';
-import { encodeInteractions, type InteractionRow } from '../../src/store/copy-binary.ts';
+import { encodeInteractions, ROW_ENDS, type InteractionRow } from '../../src/store/copy-binary.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { saveInstallation } from '../../src/store/installations.ts';
 import { dropSchema, testConfig } from '../helpers/harness.ts';
@@ -47,12 +47,12 @@ async function stored(ids: string[]) {
 
 describe('binary COPY of interactions', () => {
   it('stores every field as sent', async () => {
-    const n = await store.db.transaction((tx) => copyRows(tx, inst, rows));
+    const n = await store.db.transaction((tx) => copyRows(tx, inst, rows, ROW_ENDS));
     expect(n).toBe(rows.length);
     const back = await stored(rows.map((r) => r.externalId));
     const expected = [...rows]
       .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0))
-      .map((r) => ({ external_id: r.externalId, from: String(r.fromPersonId), to: String(r.toPersonId), kind: r.kind, topics: [...r.topics], sentiment: r.sentiment, at: r.occurredAt }));
+      .map((r) => ({ external_id: r.externalId, from: String(r.fromPersonId), to: String(r.toPersonId), kind: r.kind, topics: [...(r.topics ?? [])], sentiment: r.sentiment, at: r.occurredAt }));
     // PostgreSQL orders text by collation; compare as sets keyed by id.
     const byId = (xs: Record<string, unknown>[]) => Object.fromEntries(xs.map((x) => [x.external_id, x]));
     expect(byId(back)).toEqual(byId(expected));
@@ -60,15 +60,15 @@ describe('binary COPY of interactions', () => {
 
   it('stores only the new rows when some are already there, and counts them', async () => {
     const again = [...rows.slice(0, 2), { ...rows[0]!, externalId: 'fresh-1' }, { ...rows[2]!, externalId: 'fresh-2' }];
-    const n = await store.db.transaction((tx) => copyRows(tx, inst, again));
+    const n = await store.db.transaction((tx) => copyRows(tx, inst, again, ROW_ENDS));
     expect(n).toBe(2);
     expect((await stored(['fresh-1', 'fresh-2'])).map((r) => r.external_id).sort()).toEqual(['fresh-1', 'fresh-2']);
     // The whole set once more: nothing new, nothing changed.
-    expect(await store.db.transaction((tx) => copyRows(tx, inst, again))).toBe(0);
+    expect(await store.db.transaction((tx) => copyRows(tx, inst, again, ROW_ENDS))).toBe(0);
   });
 
   it('refuses a row whose time does not parse before sending anything', () => {
-    expect(() => encodeInteractions(inst, [{ ...rows[0]!, occurredAt: 'yesterday' }])).toThrow(/not a date/);
-    expect(() => encodeInteractions('not-a-uuid', rows)).toThrow(/not a UUID/);
+    expect(() => encodeInteractions(inst, [{ ...rows[0]!, occurredAt: 'yesterday' }], ROW_ENDS)).toThrow(/not a date/);
+    expect(() => encodeInteractions('not-a-uuid', rows, ROW_ENDS)).toThrow(/not a UUID/);
   });
 });

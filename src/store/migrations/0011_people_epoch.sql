@@ -1,0 +1,1 @@
+ALTER TABLE "installations" ADD COLUMN "people_epoch" bigint DEFAULT 0 NOT NULL;
