@@ -143,19 +143,23 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
       batchPeople.some((p) => p.id === id)
         ? `person "${id}" was rejected in this batch`
         : `unknown person "${id}": send the person in this batch or an earlier one`;
-    (batch.interactions ?? []).forEach((it, n) => {
-      for (const end of ['from', 'to'] as const) if (!known(it[end])) reject(`interactions.${n}.${end}`, unknown(it[end]));
-    });
-    (batch.conversations ?? []).forEach((c, n) => {
-      if (!known(c.person)) reject(`conversations.${n}.person`, unknown(c.person));
-    });
-    (batch.scores ?? []).forEach((s, n) => {
-      if (!known(s.person)) reject(`scores.${n}.person`, unknown(s.person));
-    });
+    // Every reference resolved (the usual case): no item can name an unknown person.
+    if (learned.size < lookup.length) {
+      (batch.interactions ?? []).forEach((it, n) => {
+        if (!known(it.from)) reject(`interactions.${n}.from`, unknown(it.from));
+        if (!known(it.to)) reject(`interactions.${n}.to`, unknown(it.to));
+      });
+      (batch.conversations ?? []).forEach((c, n) => {
+        if (!known(c.person)) reject(`conversations.${n}.person`, unknown(c.person));
+      });
+      (batch.scores ?? []).forEach((s, n) => {
+        if (!known(s.person)) reject(`scores.${n}.person`, unknown(s.person));
+      });
+    }
     if (issues.length > 0 && !lenient) throw new IngestRejected(issues);
 
-    // 3. Writes.
-    const ids = new Map(stored);
+    // 3. Writes. `ids` gains the batch's people as they are written.
+    const ids = stored;
     const now = new Date();
     for (const part of chunks(keptPeople)) {
       const rows = await tx
