@@ -108,7 +108,7 @@ export async function importFile(db: Db, installationId: string, file: string, o
     }
     const stored = (async () => {
       if (c.items === 0) return;
-      const r = await storeWithRetry(() => storeSignals(db, installationId, c.batch, { mode: 'lenient', personIds }));
+      const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient', personIds });
       t.people += r.peopleUpserted;
       t.interactionsNew += r.interactionsStored;
       t.interactionsDuplicate += r.interactionsDuplicate;
@@ -184,22 +184,6 @@ export async function importFile(db: Db, installationId: string, file: string, o
   const { file: _f, format: _fmt, rejectsFile: _r, runId: _id, stoppedAtLine: _s, seconds: _sec, ...counts } = summary;
   await finishRun(db, runId, { status: 'succeeded', counts, errors: rejects.firstReasons });
   return summary;
-}
-
-/**
- * Two chunks are stored at once; when both hold the same ids in crossing order (a file with
- * repeated rows), PostgreSQL aborts one with a deadlock. The chunk's transaction was rolled
- * back whole, so storing it again is safe (its rows are then duplicates or new, as they were).
- */
-export async function storeWithRetry<T>(store: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await store();
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw err;
-    }
-  }
 }
 
 /** The rejects file, created on the first rejected row; lines are written a chunk at a time. */

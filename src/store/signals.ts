@@ -16,6 +16,7 @@ import type { SignalsBatch } from '../domain/signals.ts';
 import { aliasTargets, copyRows, personIdsByExternal } from './bulk.ts';
 import type { Db } from './db.ts';
 import { lockPeopleEpoch, type PersonIdCache } from './person-id-cache.ts';
+import { retryAborted } from './retry-tx.ts';
 import { conversations, people, personEmails, personHandles } from './schema.ts';
 
 export interface IngestIssue {
@@ -56,7 +57,7 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
   const lenient = options.mode === 'lenient';
   const cache = options.personIds;
   let seen: { epoch: number; ids: Map<string, number> } | undefined;
-  const result = await db.transaction(async (tx) => {
+  const result = await retryAborted(() => db.transaction(async (tx) => {
     // First: the people lock, so an erasure or merge of this installation is wholly before or after.
     const epoch = await lockPeopleEpoch(tx, installationId);
     cache?.sync(epoch);
@@ -251,7 +252,7 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
       scoresStored: keptScores.length,
       rejected: lenient ? issues : [],
     };
-  });
+  }));
   if (cache && seen) cache.learn(seen.epoch, seen.ids);
   return result;
 }

@@ -1,9 +1,9 @@
 /**
- * A chunk aborted by a deadlock (two chunks in flight holding the same ids) is stored again;
- * any other failure is not retried, and a deadlock that keeps coming gives up after 3 tries.
+ * An ingest transaction aborted by a deadlock (two batches in flight holding the same ids) runs
+ * again; any other failure is not retried, and a deadlock that keeps coming gives up after 3 tries.
  */
 import { describe, expect, it } from 'vitest';
-import { storeWithRetry } from '../../src/import/run-import.ts';
+import { retryAborted } from '../../src/store/retry-tx.ts';
 
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
 // drizzle wraps driver errors: the code is on `cause`.
@@ -20,22 +20,22 @@ function failing(errors: Error[], value = 'stored') {
   return { store, calls: () => calls };
 }
 
-describe('storeWithRetry', () => {
+describe('retryAborted', () => {
   it('stores again after a deadlock or a serialization failure, raw or wrapped', async () => {
     const f = failing([pgError('40P01'), wrapped('40001')]);
-    await expect(storeWithRetry(f.store)).resolves.toBe('stored');
+    await expect(retryAborted(f.store)).resolves.toBe('stored');
     expect(f.calls()).toBe(3);
   });
 
   it('does not retry other failures', async () => {
     const f = failing([wrapped('23505')]);
-    await expect(storeWithRetry(f.store)).rejects.toThrow('Failed query');
+    await expect(retryAborted(f.store)).rejects.toThrow('Failed query');
     expect(f.calls()).toBe(1);
   });
 
   it('gives up after three deadlocks', async () => {
     const f = failing([pgError('40P01'), pgError('40P01'), pgError('40P01'), pgError('40P01')]);
-    await expect(storeWithRetry(f.store)).rejects.toThrow('pg 40P01');
+    await expect(retryAborted(f.store)).rejects.toThrow('pg 40P01');
     expect(f.calls()).toBe(3);
   });
 });
