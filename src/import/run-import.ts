@@ -4,8 +4,8 @@
  *
  * The file is read as a stream and stored in chunks of at most CHUNK_ROWS rows,
  * each through `storeSignals(…, { mode: 'lenient' })`: one transaction per chunk, bad items
- * left out and reported. The next chunk is read only once the store has answered, so memory
- * stays bounded by one chunk whatever the file size. Rows that cannot be loaded go to
+ * left out and reported. At most two chunks are being stored while the next one is read (see
+ * `flush` below), so memory stays bounded by three chunks whatever the file size. Rows that cannot be loaded go to
  * `<file>.rejects.ndjson` (`{ line, reason, row }`, in line order); the file is removed when a
  * later import of the same file rejects nothing.
  *

@@ -90,17 +90,17 @@ export async function mergePeople(db: Db, installationId: string, into: string, 
     const dropped = await tx
       .delete(interactions)
       .where(and(eq(interactions.installationId, installationId), inArray(interactions.fromPersonId, all), inArray(interactions.toPersonId, all)))
-      .returning({ id: interactions.externalId });
+      .returning({ externalId: interactions.externalId });
     const movedFrom = await tx
       .update(interactions)
       .set({ fromPersonId: survivor.id })
       .where(and(eq(interactions.installationId, installationId), inArray(interactions.fromPersonId, mergedIds)))
-      .returning({ id: interactions.externalId });
+      .returning({ externalId: interactions.externalId });
     const movedTo = await tx
       .update(interactions)
       .set({ toPersonId: survivor.id })
       .where(and(eq(interactions.installationId, installationId), inArray(interactions.toPersonId, mergedIds)))
-      .returning({ id: interactions.externalId });
+      .returning({ externalId: interactions.externalId });
     const convs = await tx
       .update(conversations)
       .set({ personId: survivor.id })
