@@ -4,8 +4,15 @@
  */
 export const HUBSPOT_PATHS = {
   authorize: '/oauth/authorize',
-  token: '/oauth/v1/token',
-  accessTokenInfo: (token: string) => `/oauth/v1/access-tokens/${encodeURIComponent(token)}`,
+  /**
+   * The date-versioned OAuth API (2026-03) replaces /oauth/v1/token and
+   * /oauth/v1/access-tokens/{token}, which HubSpot retires on 2027-02-16:
+   * https://developers.hubspot.com/changelog/v1-oauth-api-deprecation and the migration guide
+   * https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/migration-guide
+   */
+  token: '/oauth/2026-03/token',
+  /** Token metadata: a POST with the token in the form body, never in the path. */
+  introspect: '/oauth/2026-03/token/introspect',
 } as const;
 
 /** Batch endpoints take at most 100 inputs. https://developers.hubspot.com/docs/api/crm/contacts */

@@ -1,8 +1,16 @@
 /**
  * HubSpot OAuth for public apps (CRM-NOTES.md "OAuth"): consent URL, code exchange, refresh
- * and token info. The token endpoint is called through the SDK's generic `apiRequest`
- * because the generated TokensApi drops the `status` field of error bodies, and
- * `BAD_REFRESH_TOKEN` in that field is how HubSpot says an installation is gone.
+ * and token info, on the date-versioned OAuth API (2026-03; paths in api.ts). The v1 endpoints
+ * stop on 2027-02-16 (https://developers.hubspot.com/changelog/v1-oauth-api-deprecation).
+ *
+ * Both calls go through the SDK's generic `apiRequest`: the generated TokensApi drops the
+ * `status` field of error bodies (`BAD_REFRESH_TOKEN` in it is how HubSpot says an
+ * installation is gone), and the SDK's AccessTokensApi only knows the v1 GET that puts the
+ * token in the path. Shapes (HubSpot's OAuth OpenAPI spec, 2026-03/2026-09): the token answer
+ * is `{access_token, refresh_token, expires_in, token_type, token_use: 'access_token', hub_id,
+ * scopes, user_id}`; introspection takes the form body `client_id, client_secret, token,
+ * token_type_hint` (https://developers.hubspot.com/docs/api-reference/2026-03/authentication/oauth-tokens/token-introspect)
+ * and answers `{active, token_use, hub_id, hub_domain, scopes, app_id, expires_in, …}`.
  */
 import { z } from 'zod';
 import type { AccountInfo, OAuthApp, TokenSet } from '../connector.ts';
@@ -15,9 +23,13 @@ const TokenResponse = z.object({
   refresh_token: z.string().min(1),
   expires_in: z.number().int().positive(),
   token_type: z.string().optional(),
+  // Required by the 2026-03 spec; optional here so a proxy that drops it does not break install.
+  token_use: z.literal('access_token').optional(),
 });
 
 const TokenInfo = z.object({
+  active: z.literal(true),
+  token_use: z.literal('access_token').optional(),
   hub_id: z.number().int(),
   hub_domain: z.string().nullish(),
   scopes: z.array(z.string()).default([]),
@@ -32,13 +44,13 @@ export function authorizeUrl(app: OAuthApp, params: { redirectUri: string; state
   return u.toString();
 }
 
-async function tokenRequest(app: OAuthApp, form: Record<string, string>, what: string): Promise<TokenSet> {
-  const requestedAt = Date.now();
+/** A form POST with the app's credentials in the body (never in the URL, where logs keep it). */
+async function formPost(app: OAuthApp, path: string, form: Record<string, string>, what: string): Promise<unknown> {
   let res;
   try {
     res = await anonymousClient(app.apiBaseUrl).apiRequest({
       method: 'POST',
-      path: HUBSPOT_PATHS.token,
+      path,
       body: new URLSearchParams({ ...form, client_id: app.clientId, client_secret: app.clientSecret }).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       defaultJson: false,
@@ -48,6 +60,12 @@ async function tokenRequest(app: OAuthApp, form: Record<string, string>, what: s
   }
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) throw classifyHubSpotResponse(res.status, body, Object.fromEntries(res.headers.entries()), what);
+  return body;
+}
+
+async function tokenRequest(app: OAuthApp, form: Record<string, string>, what: string): Promise<TokenSet> {
+  const requestedAt = Date.now();
+  const body = await formPost(app, HUBSPOT_PATHS.token, form, what);
   const parsed = TokenResponse.safeParse(body);
   if (!parsed.success) throw classifyHubSpotResponse(502, null, undefined, `${what} (unexpected response shape)`);
   return {
@@ -67,11 +85,15 @@ export function refresh(app: OAuthApp, refreshToken: string): Promise<TokenSet> 
 }
 
 export async function accountInfo(app: OAuthApp, accessToken: string): Promise<AccountInfo> {
-  try {
-    const info = await anonymousClient(app.apiBaseUrl).oauth.accessTokensApi.get(accessToken);
-    const parsed = TokenInfo.parse({ hub_id: info.hubId, hub_domain: info.hubDomain, scopes: info.scopes });
-    return { accountId: String(parsed.hub_id), accountDomain: parsed.hub_domain ?? null, scopes: parsed.scopes };
-  } catch (err) {
-    throw classifyHubSpotError(err, 'HubSpot token info');
+  const what = 'HubSpot token introspection';
+  const body = await formPost(app, HUBSPOT_PATHS.introspect, { token: accessToken, token_type_hint: 'access_token' }, what);
+  const parsed = TokenInfo.safeParse(body);
+  if (!parsed.success) {
+    // {active: false}: the token just issued is already unknown or expired.
+    const inactive = !!body && typeof body === 'object' && (body as { active?: unknown }).active === false;
+    throw inactive
+      ? classifyHubSpotResponse(401, null, undefined, `${what} (token not active)`)
+      : classifyHubSpotResponse(502, null, undefined, `${what} (unexpected response shape)`);
   }
+  return { accountId: String(parsed.data.hub_id), accountDomain: parsed.data.hub_domain ?? null, scopes: parsed.data.scopes };
 }

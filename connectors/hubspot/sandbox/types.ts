@@ -21,7 +21,16 @@ export interface HubSpotSandboxOptions {
    * false makes those ids 404 instead (a stricter model some tests may want). Default true.
    */
   mergedIdsResolve?: boolean;
+  /**
+   * When HubSpot retires the OAuth v1 endpoints (ms since epoch; default 2027-02-16T00:00:00Z,
+   * https://developers.hubspot.com/changelog/v1-oauth-api-deprecation). From then on
+   * /oauth/v1/* answers 404; set it in the past to prove a client uses only the 2026-03 API.
+   */
+  oauthV1SunsetAt?: number;
 }
+
+/** HubSpot's OAuth v1 sunset (the changelog above). */
+export const OAUTH_V1_SUNSET = Date.parse('2027-02-16T00:00:00Z');
 
 export interface RecordedRequest {
   at: number;
@@ -154,6 +163,7 @@ export interface ResolvedOptions {
   searchRateLimit: { max: number; intervalMs: number };
   searchFilterLimits: { groups: number; filtersPerGroup: number; filters: number };
   mergedIdsResolve: boolean;
+  oauthV1SunsetAt: number;
 }
 
 export function resolveOptions(options: HubSpotSandboxOptions = {}): ResolvedOptions {
@@ -170,5 +180,6 @@ export function resolveOptions(options: HubSpotSandboxOptions = {}): ResolvedOpt
     searchRateLimit: options.searchRateLimit ?? { max: 5, intervalMs: 1000 },
     searchFilterLimits: options.searchFilterLimits ?? { groups: 5, filtersPerGroup: 6, filters: 18 },
     mergedIdsResolve: options.mergedIdsResolve ?? true,
+    oauthV1SunsetAt: options.oauthV1SunsetAt ?? OAUTH_V1_SUNSET,
   };
 }
