@@ -1,9 +1,21 @@
 /**
- * pull: brings the CRM's contacts and deals into the store, then rescores.
+ * pull: brings the CRM's contacts and deals into the store, then rescores when something changed.
  * - First run: a full backfill by list paging. Later runs: incremental, by search on the
- *   last-modified time from the stored cursor minus OVERLAP_MS (search results lag writes by
- *   seconds, and a record modified at the cursor's millisecond may have been missed), in
- *   windows split to stay under the search cap. Re-reading a record is harmless (upsert).
+ *   last-modified time from the stored cursor minus OVERLAP_MS, in windows split to stay under
+ *   the search cap. The cursor is when the previous pull started (its search's upper end), not
+ *   the newest modification it read: search results lag writes by seconds, so records modified
+ *   in the last moments before a pull may only show up in the next one, which the overlap
+ *   covers; and a portal where nothing changes is then searched over an empty window — no
+ *   record is read again and again (issue 10, item 7). The overlap also absorbs clock skew
+ *   between Sway and the CRM (up to OVERLAP_MS minus the index lag).
+ * - A record the search returns at the modification time already stored is a re-read (counted
+ *   `reread`, not stored again). A record with a new modification time but nothing Sway reads
+ *   changed — Sway's own writes bump HubSpot's lastmodifieddate — is stored without counting as
+ *   `changed`, so it triggers no rescoring (src/store/crm-records.ts upsertContacts).
+ * - Scoring (score → match → push) is queued only when the pull changed something (or read
+ *   deals, or the handle fields changed), or when no score run finished within
+ *   RESCORE_AFTER_MS (time-based figures like conversations in the last 30 days move on their
+ *   own): a steady portal costs one search per object type and no writes.
  * - The portal's own lifecycle stage options are read each run and turned into the stage map
  *   the push uses (custom stages exist).
  * - Deals: closed-won is decided per pipeline from its stages' metadata. A portal that did
@@ -17,9 +29,10 @@ import type { Connector, CrmDeal } from '../../connectors/connector.ts';
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { SwayError } from '../domain/errors.ts';
 import { buildLifecycleStageMap } from '../domain/stages.ts';
-import { upsertContacts } from '../store/crm-records.ts';
+import { storedVersions, upsertContacts } from '../store/crm-records.ts';
 import { upsertDeals } from '../store/deals.ts';
 import { getInstallation, updateSettings } from '../store/installations.ts';
+import { listRunsPage } from '../store/runs.ts';
 import { getCursor, setCursor } from '../store/sync-cursors.ts';
 import { sessionFor, withSession } from '../sync/access.ts';
 import { pullWindow, type WindowSearch } from '../sync/pull-window.ts';
@@ -30,6 +43,8 @@ import { recordRun } from './run.ts';
 
 /** How far before the cursor each incremental search starts. */
 export const OVERLAP_MS = 5 * 60 * 1000;
+/** With nothing changed, pulls still queue scoring when the last score run is older than this. */
+export const RESCORE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
@@ -40,12 +55,12 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
     await unschedulePull(ctx.queues, installationId);
     return;
   }
-  await recordRun(ctx, 'pull', installationId, jobId, async () => {
+  const run = await recordRun(ctx, 'pull', installationId, jobId, async () => {
     const inst = await getInstallation(ctx.db, installationId);
     const connector = connectors[inst!.crm as CrmId];
     const call = <T>(fn: (c: Connector, s: Awaited<ReturnType<typeof sessionFor>>) => Promise<T>) =>
       withSession(ctx.access, installationId, (s) => fn(connector, s));
-    const counts: Record<string, number> = { read: 0, deals: 0, windows: 0, unreachable: 0, dealsSkipped: 0 };
+    const counts: Record<string, number> = { read: 0, changed: 0, reread: 0, deals: 0, windows: 0, unreachable: 0, dealsSkipped: 0 };
     const errors: { message: string }[] = [];
 
     // Stage map first, so the records read below are judged with this portal's stages.
@@ -65,7 +80,15 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
       },
       search: (q) => call((c, s) => c.searchContacts(s, q, { extraProperties })),
       cap: connector.searchResultCap,
-      store: (page) => upsertContacts(ctx.db, installationId, page, { handleFields, attributeFields }),
+      store: async (page, fromSearch) => {
+        let fresh = page;
+        if (fromSearch) {
+          const stored = await storedVersions(ctx.db, installationId, 'contact', page.map((c) => c.id));
+          fresh = page.filter((c) => !c.modifiedAt || stored.get(c.id) !== c.modifiedAt.getTime());
+          counts.reread! += page.length - fresh.length;
+        }
+        counts.changed! += (await upsertContacts(ctx.db, installationId, fresh, { handleFields, attributeFields })).changed;
+      },
       full: handleFieldsChanged,
     });
     if (handleFieldsChanged) {
@@ -101,15 +124,21 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
       counts.dealsSkipped = 1;
       errors.push({ message: 'deals not read: the installation did not grant deal scopes (reinstall to grant crm.objects.deals.read)' });
     }
+    counts.scoreQueued = counts.changed! > 0 || counts.deals! > 0 || handleFieldsChanged || (await scoreIsStale(ctx, installationId)) ? 1 : 0;
     return { counts, errors };
   });
-  await enqueue(ctx.queues, 'score', installationId, jobId);
+  if (run.counts.scoreQueued) await enqueue(ctx.queues, 'score', installationId, jobId);
+}
+
+async function scoreIsStale(ctx: JobContext, installationId: string): Promise<boolean> {
+  const [last] = await listRunsPage(ctx.db, installationId, { kind: 'score', limit: 1 });
+  return !last || Date.now() - last.startedAt.getTime() > RESCORE_AFTER_MS;
 }
 
 /**
  * One object type: a full list on the first pull (or when `full`), then searches from the
- * cursor minus the overlap. The cursor moves to the newest modification time read (never
- * backwards).
+ * cursor minus the overlap up to `startedAt`. The cursor becomes `startedAt` (never backwards):
+ * everything modified before it minus the index lag has been read.
  */
 async function pullObject<T extends { modifiedAt: Date | null }>(
   ctx: JobContext,
@@ -125,24 +154,15 @@ async function pullObject<T extends { modifiedAt: Date | null }>(
   },
 ): Promise<{ read: number; windows: number; unreachable: number }> {
   const cursor = await getCursor(ctx.db, installationId, objectType);
-  let newest = cursor;
-  const seen = (page: T[]) => {
-    for (const r of page) newest = later(newest, r.modifiedAt);
-  };
   let result = { read: 0, windows: 0, unreachable: 0 };
   if (!cursor || io.full) {
     for await (const page of io.list()) {
       await io.store(page, false);
       result.read += page.length;
-      seen(page);
     }
-    newest ??= startedAt;
   } else {
-    result = await pullWindow(io.search, new Date(cursor.getTime() - OVERLAP_MS), startedAt, io.cap, async (page) => {
-      await io.store(page, true);
-      seen(page);
-    });
+    result = await pullWindow(io.search, new Date(cursor.getTime() - OVERLAP_MS), startedAt, io.cap, (page) => io.store(page, true));
   }
-  await setCursor(ctx.db, installationId, objectType, newest!);
+  await setCursor(ctx.db, installationId, objectType, later(cursor, startedAt)!);
   return result;
 }

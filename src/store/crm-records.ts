@@ -20,12 +20,12 @@ export async function upsertContacts(
   installationId: string,
   contacts: CrmContact[],
   options: { handleFields?: Partial<Record<Network, string>>; attributeFields?: { industry: string; region: string; companySize: string } } = {},
-): Promise<void> {
-  if (contacts.length === 0) return;
+): Promise<{ changed: number }> {
+  if (contacts.length === 0) return { changed: 0 };
   const now = new Date();
   const { handleFields, attributeFields } = options;
   const attr = (c: CrmContact, key: 'industry' | 'region' | 'companySize') => (attributeFields ? c.properties?.[attributeFields[key]]?.trim() || null : null);
-  await db
+  const rows = await db
     .insert(crmRecords)
     .values(
       contacts.map((c) => ({
@@ -57,7 +57,26 @@ export async function upsertContacts(
             ${attributeFields ? sql`excluded.industry, excluded.region, excluded.company_size` : sql`${crmRecords.industry}, ${crmRecords.region}, ${crmRecords.companySize}`})
           THEN ${now} ELSE ${crmRecords.updatedAt} END`,
       },
-    });
+    })
+    // New rows and real changes carry this call's time; records whose only change is a
+    // property Sway does not read (its own writes among them) keep theirs.
+    .returning({ updatedAt: crmRecords.updatedAt });
+  return { changed: rows.filter((r) => r.updatedAt.getTime() === now.getTime()).length };
+}
+
+/**
+ * The CRM modification time Sway last read for each record (absent: never read). A search that
+ * returns a record at that same time is a re-read of a version already stored.
+ */
+export async function storedVersions(db: Db, installationId: string, objectType: string, crmIds: readonly string[]): Promise<Map<string, number | null>> {
+  const out = new Map<string, number | null>();
+  if (crmIds.length === 0) return out;
+  const rows = await db
+    .select({ crmId: crmRecords.crmId, modifiedAt: crmRecords.crmModifiedAt })
+    .from(crmRecords)
+    .where(and(eq(crmRecords.installationId, installationId), eq(crmRecords.objectType, objectType), inArray(crmRecords.crmId, [...crmIds])));
+  for (const r of rows) out.set(r.crmId, r.modifiedAt?.getTime() ?? null);
+  return out;
 }
 
 export interface RelinkResult {

@@ -3,6 +3,7 @@
  * matches of the prospects it scored in one transaction — all of an installation's for a full
  * run — so readers never see a half-written set, and a retried run writes the same rows.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { copyCsv, csvField } from './bulk.ts';
 import type { Db } from './db.ts';
@@ -38,29 +39,65 @@ function componentsOf(values: unknown, contributions: unknown): MatchRow['compon
 }
 const asNumbers = (a: unknown): number[] => (Array.isArray(a) ? a.map(Number) : typeof a === 'string' ? parsePgArray(a).map(Number) : []);
 
-function* csvChunks(installationId: string, rows: readonly MatchRow[], at: string): Generator<string> {
+function* csvChunks(installationId: string, rows: readonly MatchRow[], at: string, kept: ReadonlyMap<number, string>): Generator<string> {
   for (let i = 0; i < rows.length; i += WRITE_ROWS) {
     let body = '';
     for (let k = i; k < Math.min(i + WRITE_ROWS, rows.length); k++) {
       const r = rows[k]!;
-      body += `${installationId},${r.personId},${r.rank},${r.influencerId},${csvField(r.stage)},${r.score},${realArray(r, 'value')},${realArray(r, 'contribution')},${csvField(r.reason)},${at}\n`;
+      body += `${installationId},${r.personId},${r.rank},${r.influencerId},${csvField(r.stage)},${r.score},${realArray(r, 'value')},${realArray(r, 'contribution')},${csvField(r.reason)},${kept.get(r.personId) ?? at}\n`;
     }
     yield body;
   }
 }
 
 /**
+ * What the push shows of a prospect's top match (src/jobs/push.ts contactValues): the influencer,
+ * the stage, the reason and the score at 0.1 on the 0–100 scale. The reason is compared by its
+ * MD5 so a full run reads 32 bytes per prospect, not the whole line.
+ */
+const topKey = (influencerId: number, stage: string, score: number, reasonMd5: string) => `${influencerId}|${stage}|${Math.round(score * 1000)}|${reasonMd5}`;
+
+/**
+ * Prospects whose new top match is the one already stored (same key) keep the stored time.
+ * Without this every run stamped a new `sway_matched_at` on every prospect it scored, so the
+ * push re-sent unchanged matches, each write bumped HubSpot's lastmodifieddate, and the next
+ * pull re-read those contacts (issue 10, item 7). Returns person id → the kept ISO time.
+ */
+async function unchangedTopMatches(tx: Parameters<Parameters<Db['transaction']>[0]>[0], installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[]): Promise<Map<number, string>> {
+  const kept = new Map<number, string>();
+  if (rows.length === 0 || (scope !== 'all' && scope.length === 0)) return kept;
+  const result = await tx.execute(
+    sql.raw(`SELECT person_id, influencer_id, stage, score, md5(reason) AS reason_md5, computed_at FROM matches
+      WHERE installation_id = '${installationId}'::uuid AND rank = 1${scope === 'all' ? '' : ` AND person_id = ANY(${idArrayLiteral(scope)})`}`),
+  );
+  type Prev = { person_id: string | number; influencer_id: string | number; stage: string; score: string | number; reason_md5: string; computed_at: string | Date };
+  const prev = new Map<number, { key: string; at: string }>();
+  for (const r of rowsOf<Prev>(result)) {
+    prev.set(Number(r.person_id), { key: topKey(Number(r.influencer_id), r.stage, Number(r.score), r.reason_md5), at: new Date(r.computed_at).toISOString() });
+  }
+  for (const r of rows) {
+    if (r.rank !== 1) continue;
+    const old = prev.get(r.personId);
+    if (old && old.key === topKey(r.influencerId, r.stage, r.score, createHash('md5').update(r.reason).digest('hex'))) kept.set(r.personId, old.at);
+  }
+  return kept;
+}
+
+/**
  * Replaces the matches of `scope` ('all' of the installation, or these prospects) by `rows`;
- * a full run ('all') also drops matches of people no longer linked to a CRM contact.
+ * a full run ('all') also drops matches of people no longer linked to a CRM contact. A prospect
+ * whose top match did not change (influencer, stage, reason, score as pushed) keeps its stored
+ * `computed_at` on all its rows; the others get `computedAt`.
  */
 export async function replaceMatches(db: Db, installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[], computedAt: Date): Promise<void> {
   await db.transaction(async (tx) => {
+    const kept = await unchangedTopMatches(tx, installationId, scope, rows);
     if (scope === 'all') {
       await tx.execute(sql`DELETE FROM matches WHERE installation_id = ${installationId}`);
     } else if (scope.length > 0) {
       await tx.execute(sql.raw(`DELETE FROM matches WHERE installation_id = '${installationId}'::uuid AND person_id = ANY(${idArrayLiteral(scope)})`));
     }
-    if (rows.length > 0) await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvChunks(installationId, rows, computedAt.toISOString()));
+    if (rows.length > 0) await copyCsv(tx, `COPY matches (${COLUMNS}) FROM $SOURCE (FORMAT csv)`, csvChunks(installationId, rows, computedAt.toISOString(), kept));
     // Matches of people no longer linked to a contact: every reader joins the links, so they are
     // invisible, and a full run (at least daily) sweeps them; an incremental run skips this scan
     // of every match row (~1.4 s at 750k rows).
