@@ -48,7 +48,18 @@ export const RESCORE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
-export async function pullJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
+export interface PullOptions {
+  /** How far before the cursor the search starts (tests shorten it to see a quiet window at once). */
+  overlapMs?: number;
+}
+
+export function pullJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
+  return pullOnce(ctx, installationId, jobId);
+}
+
+/** pullJob with options (tests). */
+export async function pullOnce(ctx: JobContext, installationId: string, jobId: string, options: PullOptions = {}): Promise<void> {
+  const overlapMs = options.overlapMs ?? OVERLAP_MS;
   const current = await getInstallation(ctx.db, installationId);
   if (!current || current.status !== 'active') {
     // Uninstalled or revoked: stop the schedule instead of failing every interval.
@@ -90,6 +101,7 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
         counts.changed! += (await upsertContacts(ctx.db, installationId, fresh, { handleFields, attributeFields })).changed;
       },
       full: handleFieldsChanged,
+      overlapMs,
     });
     if (handleFieldsChanged) {
       counts.handleFieldsChanged = 1;
@@ -115,6 +127,7 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
           const withContacts = fromSearch ? await call((c, s) => c.dealContacts(s, page.map((d) => d.id))) : null;
           await upsertDeals(ctx.db, installationId, withContacts ? page.map((d) => ({ ...d, contactIds: withContacts.get(d.id) ?? [] })) : page, isWon);
         },
+        overlapMs,
       });
       counts.deals = deals.read;
       counts.windows! += deals.windows;
@@ -151,6 +164,7 @@ async function pullObject<T extends { modifiedAt: Date | null }>(
     cap: number;
     store: (page: T[], fromSearch: boolean) => Promise<void>;
     full?: boolean;
+    overlapMs: number;
   },
 ): Promise<{ read: number; windows: number; unreachable: number }> {
   const cursor = await getCursor(ctx.db, installationId, objectType);
@@ -161,7 +175,7 @@ async function pullObject<T extends { modifiedAt: Date | null }>(
       result.read += page.length;
     }
   } else {
-    result = await pullWindow(io.search, new Date(cursor.getTime() - OVERLAP_MS), startedAt, io.cap, (page) => io.store(page, true));
+    result = await pullWindow(io.search, new Date(cursor.getTime() - io.overlapMs), startedAt, io.cap, (page) => io.store(page, true));
   }
   await setCursor(ctx.db, installationId, objectType, later(cursor, startedAt)!);
   return result;
