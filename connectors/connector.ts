@@ -133,6 +133,12 @@ export interface ProvisionResult {
 export interface RecordError {
   recordId: string;
   message: string;
+  /**
+   * The CRM says the record does not exist (HubSpot: a 207 item with category OBJECT_NOT_FOUND):
+   * deleted or merged away without Sway hearing of it. The sync layer drops the record's rows as
+   * a deletion webhook would, so it is not re-sent on every push.
+   */
+  notFound?: boolean;
 }
 
 export interface BatchWriteResult {

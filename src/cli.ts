@@ -68,7 +68,8 @@ program
   .option('--json', 'print one JSON object with the figures as the last line')
   .option('--serve', 'keep the sandbox and Sway running after the demo')
   .option('--contacts <n>', 'contacts to seed in the sandbox', (v) => Number.parseInt(v, 10), 500)
-  .action(async (opts: { json?: boolean; serve?: boolean; contacts: number }) => {
+  .option('--steady-minutes <n>', 'after the demo, run pull cycles for N minutes with nothing new and print the CRM writes and reads', Number, 0)
+  .action(async (opts: { json?: boolean; serve?: boolean; contacts: number; steadyMinutes?: number }) => {
     const { runDemo } = await import('./demo/run-demo.ts');
     const code = await runDemo(processEnv(), opts).catch(fail);
     if (!opts.serve) process.exit(code);

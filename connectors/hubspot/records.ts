@@ -58,10 +58,12 @@ export async function writeContactBatch(
   }
   const failed: RecordError[] = [];
   const bad = new Set<string>();
-  for (const e of (res as { errors?: { message: string; context?: { ids?: string[] } }[] }).errors ?? []) {
+  for (const e of (res as { errors?: { message: string; category?: string; context?: { ids?: string[] } }[] }).errors ?? []) {
+    // OBJECT_NOT_FOUND: the contact was deleted (or merged away) in HubSpot; no webhook told us.
+    const notFound = e.category === 'OBJECT_NOT_FOUND';
     for (const id of e.context?.ids ?? []) {
       bad.add(id);
-      failed.push({ recordId: id, message: e.message.slice(0, 300) });
+      failed.push({ recordId: id, message: e.message.slice(0, 300), ...(notFound ? { notFound } : {}) });
     }
   }
   return { written: batch.filter((b) => !bad.has(b.id)).map((b) => b.id), failed };

@@ -21,12 +21,15 @@ import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
 import { countMatchedProspects, matchesForContact, type StoredMatch } from '../store/matches.ts';
 import { installViaOAuth, postSignals, waitForIdle } from './demo-steps.ts';
+import { printSteadyState, runSteadyState } from './steady-state.ts';
 import { generateMarket } from './synthetic.ts';
 
 export interface DemoOptions {
   json?: boolean;
   serve?: boolean;
   contacts: number;
+  /** After the demo, this many minutes of pull cycles with nothing new; writes and reads are counted (src/demo/steady-state.ts). */
+  steadyMinutes?: number;
 }
 
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -44,6 +47,11 @@ function demoEncryptionKey(dataDir: string): string {
 export async function runDemo(env: Record<string, string | undefined>, opts: DemoOptions): Promise<number> {
   if (!Number.isInteger(opts.contacts) || opts.contacts < 1 || opts.contacts > 100_000) {
     say('sway: --contacts must be a whole number from 1 to 100000');
+    return 2;
+  }
+  const steadyMinutes = opts.steadyMinutes ?? 0;
+  if (!Number.isFinite(steadyMinutes) || steadyMinutes < 0 || steadyMinutes > 24 * 60) {
+    say('sway: --steady-minutes must be a number of minutes from 0 to 1440');
     return 2;
   }
   const started = Date.now();
@@ -128,7 +136,11 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     };
     printSummary(summary, sandbox.getContact(firstPushedId(sandbox) ?? '') ?? null);
     printMatches(await sampleMatches(rt.store.db, install.installationId, sandbox.listContacts()));
-    if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    const steady = steadyMinutes > 0
+      ? await runSteadyState({ db: rt.store.db, queues: rt.queues, sandbox, installationId: install.installationId, say }, steadyMinutes)
+      : null;
+    if (steady) printSteadyState(steady);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, ...steady })}\n`);
     if (opts.serve) {
       say(`• --serve: Sway at ${rt.url}, sandbox at ${sandboxUrl}; Ctrl-C to stop`);
       process.once('SIGINT', () => void cleanup().then(() => process.exit(0)));
@@ -137,7 +149,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     }
     await cleanup();
     for (const r of failed) say(`sway: ${r.kind} run failed: ${r.errors[0]?.message ?? 'unknown error'}`);
-    return failed.length === 0 && summary.contactsPushed === summary.contactsLinked ? 0 : 1;
+    return failed.length === 0 && summary.contactsPushed === summary.contactsLinked && (steady?.steadyWriteCalls ?? 0) === 0 ? 0 : 1;
   } catch (err) {
     await cleanup().catch(() => {});
     throw err;

@@ -5,6 +5,9 @@
  * - records written values at once (a crash or retry resumes with what is left);
  * - keeps per-record refusals (207) with their reason and does not re-send them until the
  *   values change;
+ * - treats a record the CRM says does not exist (207 "object not found": deleted without a
+ *   webhook reaching Sway) as deleted, dropping its rows as the deletion webhook does
+ *   (src/store/record-lifecycle.ts), so it is not re-sent on every push;
  * - splits a batch the CRM refused whole (one bad value fails all 100) to isolate the bad
  *   record;
  * - waits out 429s (the hooks already paused the shared budget) without spending attempts;
@@ -17,6 +20,7 @@ import type { Connector, CrmSession, RecordError } from '../../connectors/connec
 import { SwayError } from '../domain/errors.ts';
 import type { Db } from '../store/db.ts';
 import { pushedFor, recordPushed } from '../store/pushed-values.ts';
+import { deleteCrmRecord } from '../store/record-lifecycle.ts';
 import { planDelta, type DesiredRecord } from './delta.ts';
 
 export const TRANSIENT_ATTEMPTS = 6;
@@ -34,6 +38,8 @@ export interface PushCounts {
   calls: number;
   rateLimited: number;
   retried: number;
+  /** Records the CRM no longer has (deleted there without a webhook): dropped from the store. */
+  gone: number;
 }
 
 export interface PushDeps {
@@ -51,7 +57,7 @@ export interface PushDeps {
 export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Promise<{ counts: PushCounts; errors: RecordError[] }> {
   const pushed = await pushedFor(deps.db, deps.installationId, deps.objectType, desired.map((d) => d.id));
   const { changes, unchanged } = planDelta(desired, pushed);
-  const counts: PushCounts = { read: desired.length, changed: changes.length, written: 0, skipped: unchanged, failed: 0, calls: 0, rateLimited: 0, retried: 0 };
+  const counts: PushCounts = { read: desired.length, changed: changes.length, written: 0, skipped: unchanged, failed: 0, calls: 0, rateLimited: 0, retried: 0, gone: 0 };
   const errors: RecordError[] = [];
   const max = deps.connector.writeBatchMax;
   const queue: DesiredRecord[][] = [];
@@ -70,14 +76,17 @@ export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Pro
       try {
         const out = await deps.connector.writeContactBatch(used, batch);
         const byId = new Map(batch.map((b) => [b.id, b.properties]));
-        const refused = new Map(out.failed.map((f) => [f.recordId, f.message]));
+        const gone = out.failed.filter((f) => f.notFound && byId.has(f.recordId));
+        for (const g of gone) await deleteCrmRecord(deps.db, deps.installationId, deps.objectType, g.recordId);
+        counts.gone += gone.length;
+        const refused = new Map(out.failed.filter((f) => !f.notFound).map((f) => [f.recordId, f.message]));
         await recordPushed(deps.db, deps.installationId, deps.objectType, [
           ...out.written.map((id) => ({ crmId: id, values: byId.get(id)! })),
           ...[...refused].filter(([id]) => byId.has(id)).map(([id, message]) => ({ crmId: id, values: byId.get(id)!, error: message })),
         ]);
         counts.written += out.written.length;
-        counts.failed += out.failed.length;
-        errors.push(...out.failed);
+        counts.failed += out.failed.length - gone.length;
+        errors.push(...out.failed.filter((f) => !f.notFound));
         return;
       } catch (err) {
         const e = err instanceof SwayError ? err : new SwayError('TRANSIENT', (err as Error).message);
