@@ -41,7 +41,8 @@ export interface Harness {
 export async function startHarness(
   options: { sandbox?: HubSpotSandboxOptions; workers?: boolean; env?: Record<string, string> } = {},
 ): Promise<Harness> {
-  const sandbox = createHubSpotSandbox(options.sandbox);
+  // Tests read their own writes back at once: no search-index lag unless a test asks for one.
+  const sandbox = createHubSpotSandbox({ searchLagMs: 0, ...options.sandbox });
   await sandbox.start(0);
   const config = testConfig(sandbox, options.env);
   const rt = await startRuntime(config, { server: true, workers: options.workers ?? false, logger: createLogger('silent') });

@@ -43,8 +43,13 @@ export function crmAuthenticate(state: SandboxState) {
  * groupName pattern is inferred from captured private-app bodies
  * ("publicapi:private_app-api-calls-ten-secondly:…"). Fault injection reuses it unchanged.
  */
-export function burstLimitError(state: SandboxState, decision: Pick<RateLimitDecision, 'max' | 'intervalMs'>): SandboxHttpError {
-  const headers = rateLimitHeaders({ ...decision, allowed: false, remaining: 0, retryAfterMs: 0 });
+export function burstLimitError(state: SandboxState, decision: Pick<RateLimitDecision, 'max' | 'intervalMs'> & { retryAfterMs?: number }): SandboxHttpError {
+  const headers: Record<string, string> = rateLimitHeaders({ ...decision, allowed: false, remaining: 0, retryAfterMs: 0 });
+  // HubSpot sends Retry-After (seconds) with its 429s (usage guidelines,
+  // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines, as cited in
+  // PostHog/posthog#64726): when the window frees a slot, rounded up (injected faults: a whole
+  // window, which is what a real refusal right after a full window says).
+  if (decision.retryAfterMs && decision.retryAfterMs > 0) headers['Retry-After'] = String(Math.ceil(decision.retryAfterMs / 1000));
   return new SandboxHttpError(429, {
     status: 'error',
     message: 'You have reached your ten_secondly_rolling limit.',
@@ -55,9 +60,13 @@ export function burstLimitError(state: SandboxState, decision: Pick<RateLimitDec
   }, headers);
 }
 
-/** The per-account burst limit (TEN_SECONDLY_ROLLING); every answer carries the headers. */
+/** A search request (counted against the burst window only if `searchCountsTowardBurst`). */
+const isSearch = (req: Request) => req.method === 'POST' && /^\/crm\/v3\/objects\/[^/]+\/search\/?$/.test(req.originalUrl.split('?')[0]!);
+
+/** The per-account burst limit (TEN_SECONDLY_ROLLING); every counted answer carries the headers. */
 export function crmRateLimit(state: SandboxState) {
-  return (_req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!state.opts.searchCountsTowardBurst && isSearch(req)) return next();
     const decision = state.limiter.take(state.faults.contention);
     res.set(rateLimitHeaders(decision));
     if (!decision.allowed) throw burstLimitError(state, decision);
@@ -73,7 +82,8 @@ export function crmRateLimit(state: SandboxState) {
  */
 export function searchRateLimit(state: SandboxState) {
   return (_req: Request, _res: Response, next: NextFunction): void => {
-    if (state.searchLimiter.take().allowed) return next();
+    const decision = state.searchLimiter.take();
+    if (decision.allowed) return next();
     throw new SandboxHttpError(429, {
       status: 'error',
       message: 'You have reached your secondly limit.',
@@ -81,7 +91,7 @@ export function searchRateLimit(state: SandboxState) {
       correlationId: correlationId(),
       policyName: 'SECONDLY',
       groupName: `publicapi:oauth-api-calls-secondly:crm-search:${state.opts.appId}:${state.opts.portalId}`,
-    });
+    }, { 'Retry-After': String(Math.ceil(decision.retryAfterMs / 1000)) });
   };
 }
 

@@ -71,6 +71,6 @@ export function injectFaults(state: SandboxState) {
     const decision = faults.decide();
     if (decision === 'none') return next();
     (res.locals as RecorderLocals).injected = true;
-    throw decision === 429 ? burstLimitError(state, state.limiter.settings) : gatewayError(decision);
+    throw decision === 429 ? burstLimitError(state, { ...state.limiter.settings, retryAfterMs: state.limiter.settings.intervalMs }) : gatewayError(decision);
   };
 }

@@ -83,12 +83,14 @@ export class SandboxState {
   readonly faults = new FaultInjector();
   readonly contactKind: ObjectKind;
   readonly dealKind: ObjectKind;
-  private nextContactId = 1;
+  private nextContactId: number;
   // Deal ids come from another range, as on HubSpot, so a deal id never passes for a contact id.
-  private nextDealId = 9_000_001;
+  private nextDealId: number;
   private nextCustomId = 100_000_001;
 
   constructor(readonly opts: ResolvedOptions) {
+    this.nextContactId = opts.firstIds.contact;
+    this.nextDealId = opts.firstIds.deal;
     this.limiter = new RollingWindowLimiter(opts.rateLimit.max, opts.rateLimit.intervalMs, opts.now);
     this.searchLimiter = new RollingWindowLimiter(opts.searchRateLimit.max, opts.searchRateLimit.intervalMs, opts.now);
     this.webhooks = new WebhookDispatcher({ portalId: opts.portalId, appId: opts.appId, clientSecret: opts.clientSecret, now: opts.now });

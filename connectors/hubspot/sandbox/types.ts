@@ -10,12 +10,29 @@ export interface HubSpotSandboxOptions {
   rateLimit?: { max: number; intervalMs: number }; // default { max: 100, intervalMs: 10_000 }
   accessTokenTtlSeconds?: number; // default 1800
   now?: () => number; // clock in ms, default Date.now (lets tests move time)
-  /** A record modified less than this long ago is not yet visible to search (HubSpot's index lag). Default 0. */
+  /**
+   * A record modified less than this long ago is not yet visible to search (HubSpot's index
+   * lag: "results lag writes by seconds"). Default 3000; tests that need a write to be found at
+   * once set 0.
+   */
   searchLagMs?: number;
   /** The search endpoints' own per-account limit. Default { max: 5, intervalMs: 1000 }. */
   searchRateLimit?: { max: number; intervalMs: number };
-  /** Filter limits of one search. Default { groups: 5, filtersPerGroup: 6, filters: 18 } (see search.ts). */
+  /**
+   * Whether a search also takes a slot of the burst window (TEN_SECONDLY_ROLLING). Default
+   * false: HubSpot limits search separately and changes to the burst limits "do not affect the
+   * CRM Search API" (https://developers.hubspot.com/changelog/burst-limits-are-increasing-for-api-key-authenticated-calls);
+   * no primary source says either way whether a search also counts toward the burst window, so
+   * it is an option (unverified).
+   */
+  searchCountsTowardBurst?: boolean;
+  /** Filter limits of one search. Default { groups: 5, filtersPerGroup: 10, filters: 25 } (see search.ts). */
   searchFilterLimits?: { groups: number; filtersPerGroup: number; filters: number };
+  /**
+   * First ids given to new contacts and deals. Default past 2^31 (contacts 2147483649, deals
+   * 9000000001), as real portals' ids are, so a client that reads ids as 32-bit integers fails.
+   */
+  firstIds?: { contact: number; deal: number };
   /**
    * After a merge, reads by a merged-away id return the merged record, as HubSpot documents.
    * false makes those ids 404 instead (a stricter model some tests may want). Default true.
@@ -28,6 +45,9 @@ export interface HubSpotSandboxOptions {
    */
   oauthV1SunsetAt?: number;
 }
+
+/** The sandbox's default search-index lag. */
+export const DEFAULT_SEARCH_LAG_MS = 3000;
 
 /** HubSpot's OAuth v1 sunset (the changelog above). */
 export const OAUTH_V1_SUNSET = Date.parse('2027-02-16T00:00:00Z');
@@ -161,7 +181,9 @@ export interface ResolvedOptions {
   now: () => number;
   searchLagMs: number;
   searchRateLimit: { max: number; intervalMs: number };
+  searchCountsTowardBurst: boolean;
   searchFilterLimits: { groups: number; filtersPerGroup: number; filters: number };
+  firstIds: { contact: number; deal: number };
   mergedIdsResolve: boolean;
   oauthV1SunsetAt: number;
 }
@@ -176,9 +198,11 @@ export function resolveOptions(options: HubSpotSandboxOptions = {}): ResolvedOpt
     rateLimit: options.rateLimit ?? { max: 100, intervalMs: 10_000 },
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1800,
     now: options.now ?? Date.now,
-    searchLagMs: options.searchLagMs ?? 0,
+    searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     searchRateLimit: options.searchRateLimit ?? { max: 5, intervalMs: 1000 },
-    searchFilterLimits: options.searchFilterLimits ?? { groups: 5, filtersPerGroup: 6, filters: 18 },
+    searchCountsTowardBurst: options.searchCountsTowardBurst ?? false,
+    searchFilterLimits: options.searchFilterLimits ?? { groups: 5, filtersPerGroup: 10, filters: 25 },
+    firstIds: options.firstIds ?? { contact: 2 ** 31 + 1, deal: 9_000_000_001 },
     mergedIdsResolve: options.mergedIdsResolve ?? true,
     oauthV1SunsetAt: options.oauthV1SunsetAt ?? OAUTH_V1_SUNSET,
   };

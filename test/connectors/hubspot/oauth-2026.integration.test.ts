@@ -10,9 +10,10 @@ import { getInstallation } from '../../../src/store/installations.ts';
 import { startHarness, type Harness } from '../../helpers/harness.ts';
 
 let h: Harness;
+let contactId: string;
 beforeAll(async () => {
   h = await startHarness({ sandbox: { oauthV1SunsetAt: 0 } });
-  h.sandbox.seedContacts([{ email: 'a@example.com' }]);
+  [contactId] = h.sandbox.seedContacts([{ email: 'a@example.com' }]) as [string];
 });
 afterAll(async () => {
   await h.close();
@@ -36,8 +37,8 @@ describe('OAuth after the v1 sunset', () => {
     const { installationId, portalId } = await h.install();
     expect(portalId).toBe(String(h.sandbox.portalId));
     h.sandbox.expireAccessTokens();
-    const read = await withSession(h.rt.jobs.access, installationId, (s) => connectors.hubspot.readContacts(s, ['1']));
-    expect(read.map((c) => c.id)).toEqual(['1']);
+    const read = await withSession(h.rt.jobs.access, installationId, (s) => connectors.hubspot.readContacts(s, [contactId]));
+    expect(read.map((c) => c.id)).toEqual([contactId]);
     const oauth = h.sandbox.requests.filter((r) => r.path.startsWith('/oauth/') && r.path !== '/oauth/authorize');
     expect(oauth.map((r) => [r.path, r.grantType ?? null, r.status])).toEqual([
       ['/oauth/2026-03/token', 'authorization_code', 200],

@@ -86,7 +86,7 @@ describe('setFaults', () => {
     expect(fakeBody).toMatchObject({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', policyName: 'TEN_SECONDLY_ROLLING' });
     const headers = (r: Response) => Object.fromEntries([...r.headers].filter(([k]) => k.startsWith('x-hubspot') || k === 'retry-after'));
     expect(headers(fake)).toEqual(headers(real));
-    expect(headers(fake)).toEqual({ 'x-hubspot-ratelimit-max': '1', 'x-hubspot-ratelimit-remaining': '0', 'x-hubspot-ratelimit-interval-milliseconds': '10000' });
+    expect(headers(fake)).toEqual({ 'x-hubspot-ratelimit-max': '1', 'x-hubspot-ratelimit-remaining': '0', 'x-hubspot-ratelimit-interval-milliseconds': '10000', 'retry-after': '10' });
     const log = sandbox.requests.filter((r) => r.path === '/crm/v3/objects/contacts');
     expect(log.map((r) => [r.status, r.injected ?? false])).toEqual([[200, false], [429, false], [429, true]]);
     // The injected refusal did not spend the new window's budget.

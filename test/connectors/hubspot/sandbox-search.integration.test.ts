@@ -20,7 +20,7 @@ let clock = T0;
 let sandbox: HubSpotSandbox;
 
 async function startSandbox(options: HubSpotSandboxOptions = {}): Promise<void> {
-  sandbox = createHubSpotSandbox({ now: () => clock, ...options });
+  sandbox = createHubSpotSandbox({ now: () => clock, searchLagMs: 0, ...options });
   await sandbox.start();
 }
 
@@ -153,7 +153,8 @@ describe('search: filters, sorts and paging', () => {
     expect(all.total).toBe(6);
     expect(all.paging?.next?.after).toBe('1');
     expect(Object.keys(all.results[0]!.properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
-    expect(all.results[0]).toMatchObject({ id: '1', archived: false });
+    // Ids past 2^31, as real portals have them: a 32-bit reader would fail here.
+    expect(all.results[0]).toMatchObject({ id: String(2 ** 31 + 1), archived: false });
     expect(all.results[0]!.createdAt).toBeInstanceOf(Date);
     const some = await paced(client, { limit: 1, properties: ['sway_score'] });
     expect(Object.keys(some.results[0]!.properties).sort()).toEqual(['createdate', 'hs_object_id', 'lastmodifieddate', 'sway_score']);
@@ -169,8 +170,8 @@ describe('search: filters, sorts and paging', () => {
       { limit: 201 },
       { limit: 0 },
       { filterGroups: groups(6, 1) },
-      { filterGroups: groups(1, 7) },
-      { filterGroups: groups(4, 5) }, // 20 filters > 18
+      { filterGroups: groups(1, 11) }, // > 10 in one group
+      { filterGroups: groups(3, 9) }, // 27 filters > 25
       { filterGroups: [{ filters: [{ propertyName: 'firstname', operator: 'LIKE', value: 'a' }] }] },
       { filterGroups: [{ filters: [{ propertyName: 'no_such_property', operator: 'EQ', value: 'a' }] }] },
       { filterGroups: [{ filters: [{ propertyName: 'sway_score', operator: 'GT', value: 'high' }] }] },
@@ -182,6 +183,11 @@ describe('search: filters, sorts and paging', () => {
     }
     expect((await paced(client, { limit: 200, filterGroups: groups(5, 3) as never })).total).toBe(6); // 15 filters are fine
     expect((await paced(client, { filterGroups: groups(3, 6) as never })).total).toBe(6); // 18 are fine
+    expect((await paced(client, { filterGroups: groups(5, 5) as never })).total).toBe(6); // 25 are fine
+    expect((await paced(client, { filterGroups: groups(1, 10) as never })).total).toBe(6); // 10 in a group are fine
+    const tooMany = await failure(paced(client, { filterGroups: groups(2, 13) as never }));
+    expect(tooMany.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+    expect((tooMany.body as { correlationId?: string }).correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
@@ -211,7 +217,9 @@ describe('search: limits', () => {
     expect(rejected[0]!.code).toBe(429);
     // The message the SDK's RetryDecorator recognises for this limit.
     expect(rejected[0]!.body.message).toBe('You have reached your secondly limit.');
-    expect(rejected[0]!.headers['x-hubspot-ratelimit-max']).toBe('100'); // the burst headers still come along
+    // Searches are not counted in the burst window by default, so no burst headers; Retry-After says when.
+    expect(rejected[0]!.headers['x-hubspot-ratelimit-max']).toBeUndefined();
+    expect(rejected[0]!.headers['retry-after']).toBe('1');
     expect(sandbox.requests.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 429]);
 
     const raw = await rawSearch(token, {});
@@ -254,6 +262,39 @@ describe('search: limits', () => {
     expect((await search(client, byEmail)).total).toBe(0);
     clock += 1;
     expect((await search(client, byEmail)).results[0]!.properties.firstname).toBe('Later');
+  });
+});
+
+describe('search: defaults and the burst window', () => {
+  it('lags writes by a few seconds unless told otherwise', async () => {
+    await sandbox.stop();
+    sandbox = createHubSpotSandbox({ now: () => clock }); // the default lag
+    await sandbox.start();
+    const client = await apiClient();
+    const created = await client.crm.contacts.basicApi.create({ properties: { email: 'd@example.com' }, associations: [] });
+    expect((await search(client, {})).total).toBe(0);
+    clock += 3000;
+    expect((await search(client, {})).results.map((c) => c.id)).toEqual([created.id]);
+  });
+
+  it('does not count searches in the burst window by default; can be told to', async () => {
+    const token = await accessToken();
+    const list = () => fetch(`${sandbox.url}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${token}` } });
+    sandbox.setRateLimit({ max: 1, intervalMs: 10_000 });
+    expect((await list()).status).toBe(200);
+    expect((await rawSearch(token, {})).status).toBe(200); // the burst window is full, search is not in it
+    const refused = await list();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('10');
+
+    await sandbox.stop();
+    await startSandbox({ searchCountsTowardBurst: true });
+    const token2 = await accessToken();
+    sandbox.setRateLimit({ max: 1, intervalMs: 10_000 });
+    expect((await rawSearch(token2, {})).status).toBe(200);
+    const second = await fetch(`${sandbox.url}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${token2}` } });
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { policyName: string }).policyName).toBe('TEN_SECONDLY_ROLLING');
   });
 });
 
