@@ -11,7 +11,7 @@
  */
 import type { HubSpotSandbox, RecordedRequest } from '../../connectors/hubspot/sandbox/index.ts';
 import { OVERLAP_MS } from '../jobs/pull.ts';
-import { schedulePull } from '../jobs/queues.ts';
+import { schedulePull, unschedulePull } from '../jobs/queues.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { Db } from '../store/db.ts';
 import { listRuns } from '../store/runs.ts';
@@ -26,7 +26,7 @@ export interface SteadyStateResult {
   steadyContactsChanged: number;
   steadyContactsReread: number;
   steadyScoreRuns: number;
-  /** Contacts read by pulls that started more than the pull overlap after Sway's last CRM write. */
+  /** Contacts read by pulls whose search window began after Sway's last CRM write (the previous pull started more than the overlap after it). */
   steadyReadAfterOverlap: number;
 }
 
@@ -52,7 +52,8 @@ export async function runSteadyState(
     const writes = sandbox.requests.slice(firstRequest).filter(isCrmWrite).length;
     say(`  … ${Math.round((minutes * 60_000 - (end - Date.now())) / 1000)} s: ${writes} write call(s)`);
   }
-  // Let a cycle in flight finish before counting.
+  // Stop the schedule, and let a cycle in flight finish before counting.
+  await unschedulePull(queues, installationId);
   for (let i = 0; i < 600 && (await queues.pull.getActiveCount()) + (await queues.score.getActiveCount()) + (await queues.match.getActiveCount()) + (await queues.push.getActiveCount()) > 0; i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -72,7 +73,9 @@ export async function runSteadyState(
     steadyContactsChanged: sum('changed'),
     steadyContactsReread: sum('reread'),
     steadyScoreRuns: inWindow.filter((r) => r.kind === 'score').length,
-    steadyReadAfterOverlap: pulls.filter((p) => p.startedAt.getTime() >= lastWriteAt + OVERLAP_MS).reduce((n, r) => n + Number(r.counts.read ?? 0), 0),
+    steadyReadAfterOverlap: pulls
+      .filter((_, i) => i > 0 && pulls[i - 1]!.startedAt.getTime() >= lastWriteAt + OVERLAP_MS)
+      .reduce((n, r) => n + Number(r.counts.read ?? 0), 0),
   };
 }
 
@@ -83,6 +86,6 @@ export function printSteadyState(s: SteadyStateResult): void {
       `  CRM write calls       ${s.steadyWriteCalls}\n` +
       `  contacts read         ${s.steadyContactsRead} (changed ${s.steadyContactsChanged}, re-read ${s.steadyContactsReread}, Sway's own last writes seen once ${ownWrites})\n` +
       `  score runs            ${s.steadyScoreRuns}\n` +
-      `  contacts read once the ${OVERLAP_MS / 60_000}-min pull overlap had passed since Sway's last write: ${s.steadyReadAfterOverlap}\n\n`,
+      `  contacts read by pulls whose window began after Sway's last write (${OVERLAP_MS / 60_000}-min overlap passed): ${s.steadyReadAfterOverlap}\n\n`,
   );
 }
