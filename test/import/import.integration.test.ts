@@ -364,7 +364,7 @@ describe('sway import: the command', () => {
       redis.disconnect();
       if (cfg.store.kind === 'pg') await dropSchema(cfg.store.url, cfg.store.schema);
     }
-  }, 90_000);
+  });
 });
 
 /**

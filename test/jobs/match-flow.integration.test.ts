@@ -48,7 +48,7 @@ let apiKey: string;
 const PROSPECTS = 30;
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, 60_000);
+const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, 240_000);
 const succeeded = (runs: Run[]) => runs.filter((r) => r.status === 'succeeded');
 
 beforeAll(async () => {
@@ -66,7 +66,7 @@ beforeAll(async () => {
   const res = await apiClient(h, apiKey)('POST', '/api/v1/signals', { people, interactions });
   expect(res.status).toBe(202);
   await idle();
-}, 90_000);
+});
 afterAll(async () => {
   await h.close();
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ids = h.sandbox.seedContacts(Array.from({ length: N }, (_, i) => ({ email: `f${i}@example.com` })));
   ({ installationId } = await h.install());
   await provisionJob(h.rt.jobs, installationId, 'p');
-}, 60_000);
+});
 afterAll(async () => {
   await h.close();
 });
@@ -52,7 +52,7 @@ describe('push engine under injected faults', () => {
       const props = h.sandbox.getContact(w.id)!.properties;
       for (const [k, v] of Object.entries(w.properties)) expect(props[k] ?? '').toBe(v);
     }
-  }, 120_000);
+  });
 });
 
 describe('shared budget under contention', () => {
@@ -82,5 +82,5 @@ describe('shared budget under contention', () => {
     expect(share).toBeLessThan(0.01);
     expect(await budget.adaptation(`hubspot:${h.sandbox.portalId}`)).toBeLessThan(1);
     for (const w of want) expect(h.sandbox.getContact(w.id)!.properties.sway_influence_score).toBe(w.properties.sway_influence_score);
-  }, 120_000);
+  });
 });
