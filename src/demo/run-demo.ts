@@ -151,15 +151,16 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
 
 /** What to do with a running demo: the ids and key it made, and calls to try (stderr: stdout ends with the --json line). */
 function serveNextSteps(url: string, install: { installationId: string; apiKey: string }, crmId: string | undefined): string {
-  const auth = `-H "Authorization: Bearer ${install.apiKey}"`;
+  const auth = '-H "Authorization: Bearer $SWAY_API_KEY"';
   return [
     `  installation id  ${install.installationId}`,
     `  API key          ${install.apiKey}   (shown once: Sway keeps only its hash)`,
     '  next steps:',
-    `    curl ${auth} ${url}/api/v1/runs                      # what ran`,
+    `    export SWAY_API_KEY=${install.apiKey}`,
+    `    curl ${auth} ${url}/api/v1/runs   # what ran`,
     ...(crmId ? [`    curl ${auth} ${url}/api/v1/prospects/${crmId}/matches   # a prospect's influencers`] : []),
     `    curl ${auth} -H 'content-type: application/json' -d '{"people":[{"id":"you","name":"You"}]}' ${url}/api/v1/signals   # send data`,
-    '    stop this demo (Ctrl-C) before `sway import`/`sway match` on its store: the embedded store allows one process',
+    '    Ctrl-C here before `sway import` or `sway match` on this store: the embedded store allows one process',
   ].join('\n');
 }
 
