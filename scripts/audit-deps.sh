@@ -3,7 +3,7 @@
 # what it could not check. Exits 1 on a finding, 0 otherwise (also when a check could not run).
 #
 # 1. Lockfile sources and integrity (lockfile-lint, offline): every package comes from the npm
-#    registry over https with an integrity hash, and its name matches its URL.
+#    registry over https and has a sha512 integrity hash, and its name matches its URL.
 # 2. Known advisories (npm audit, high and critical): needs the registry's bulk advisory
 #    endpoint (POST /-/npm/v1/security/advisories/bulk). Where the registry is reached through
 #    a mirror that answers only GET/HEAD (here: 405 Method Not Allowed), it cannot run; no
@@ -22,6 +22,17 @@ unreachable='audit endpoint returned an error|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECON
 echo "audit:deps 1/3: lockfile sources and integrity (lockfile-lint)"
 if ! npx --no-install lockfile-lint --path package-lock.json --type npm --allowed-hosts npm \
   --validate-https --validate-integrity --validate-package-names; then
+  status=1
+fi
+# lockfile-lint checks the integrity values present, not that each package has one; this npm
+# writes lockfiles without `resolved` URLs (omit-lockfile-registry-resolved), so the integrity
+# hash is what ties each package to its tarball.
+if ! node -e '
+  const lock = require("./package-lock.json");
+  const bad = Object.entries(lock.packages).filter(([path, p]) => path && !p.link && !/^sha512-/.test(p.integrity ?? ""));
+  for (const [path] of bad) console.error(`  no sha512 integrity: ${path}`);
+  process.exit(bad.length ? 1 : 0);
+'; then
   status=1
 fi
 
