@@ -13,7 +13,7 @@ import { relink, upsertContacts } from '../src/store/crm-records.ts';
 import { openStore } from '../src/store/db.ts';
 import { saveInstallation } from '../src/store/installations.ts';
 import { storeSignals } from '../src/store/signals.ts';
-import { runSway } from './helpers/cli.ts';
+import { runSway, stopAllSway } from './helpers/cli.ts';
 import { dropSchema, testConfig } from './helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-match-cli-'));
@@ -48,6 +48,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  await stopAllSway(); // a CLI child of a test that gave up
   if (pgUrl) await dropSchema(pgUrl, env.DB_SCHEMA!);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -16,7 +16,7 @@ import { closeQueues, createQueues } from '../../src/jobs/queues.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { saveInstallation } from '../../src/store/installations.ts';
 import { listRuns } from '../../src/store/runs.ts';
-import { runSway } from '../helpers/cli.ts';
+import { runSway, stopAllSway } from '../helpers/cli.ts';
 import { dropSchema, testConfig } from '../helpers/harness.ts';
 
 const NOW = new Date();
@@ -43,6 +43,7 @@ beforeAll(async () => {
   installationId = await createInstallation(store);
 });
 afterAll(async () => {
+  await stopAllSway(); // a CLI child of a test that gave up
   await store?.close();
   if (config?.store.kind === 'pg') await dropSchema(config.store.url, config.store.schema);
   if (dir) rmSync(dir, { recursive: true, force: true });
