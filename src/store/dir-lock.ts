@@ -38,7 +38,9 @@ export class DirLockedError extends Error {
     super(
       owner.pid === process.pid
         ? `the embedded store in ${dir} is already open in this process`
-        : `the embedded store in ${dir} is in use by process ${owner.pid} (${owner.command}, since ${owner.since}); ` +
+        : owner.pid === -1
+          ? `the embedded store in ${dir} has a lock file that cannot be read (${owner.command}); remove it if no Sway process uses the store`
+          : `the embedded store in ${dir} is in use by process ${owner.pid} (${owner.command}, since ${owner.since}); ` +
             'stop that process first (the embedded store allows one process), or set DATABASE_URL to share a PostgreSQL store',
     );
   }
@@ -78,11 +80,13 @@ function isAlive(owner: LockOwner): boolean {
 
 function readOwner(lockPath: string): LockOwner | null {
   try {
-    return JSON.parse(readFileSync(lockPath, 'utf8')) as LockOwner;
+    const owner = JSON.parse(readFileSync(lockPath, 'utf8')) as LockOwner;
+    if (!Number.isInteger(owner?.pid) || owner.pid <= 0) throw new Error('not a Sway lock');
+    return owner;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     // Unreadable or not ours: treat as held by an unknown process rather than delete it.
-    return { pid: -1, command: `unreadable lock file ${lockPath}`, since: 'unknown' };
+    return { pid: -1, command: lockPath, since: 'unknown' };
   }
 }
 
