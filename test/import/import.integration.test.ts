@@ -427,7 +427,7 @@ describe('sway import: memory', () => {
       if (s !== store) await s.close();
       rmSync(file, { force: true });
     }
-  }, 300_000);
+  });
 });
 
 async function generateBigFile(path: string, targetBytes: number): Promise<number> {
