@@ -9,6 +9,10 @@ import { waitUntil } from './wait.ts';
  */
 
 const running = new Set<ChildProcess>();
+// Last resort when the test worker itself ends (interrupted run, worker torn down): no orphans.
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 /** Minimal environment for a child: PATH/HOME plus the test's values; logs silent unless asked. */
 function childEnv(env: Record<string, string>): Record<string, string> {
