@@ -10,8 +10,12 @@ const TIMING = ['test/sync/**/*.test.ts', 'test/connectors/**/*.test.ts', 'test/
 
 const shared = {
   setupFiles: ['test/setup-network.ts'],
-  testTimeout: 30_000,
-  hookTimeout: 30_000,
+  // Safety nets for a test that hangs, not measures: on a busy 2-core machine `sway serve` took
+  // 25 s to start, harness setups (sandbox + runtime + OAuth install) over 30 s, and a test that
+  // runs a dozen `sway` children 300 s (load average 25). Tests wait for conditions
+  // (test/helpers/wait.ts), so load makes them slower, never failed.
+  testTimeout: 600_000,
+  hookTimeout: 600_000,
   // Integration tests share one Redis and one PostgreSQL; each test uses its own queue
   // prefix and schema, so files may run in parallel.
   pool: 'forks' as const,

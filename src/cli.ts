@@ -11,7 +11,7 @@ import type { Runtime } from './runtime.ts';
 
 function fail(err: unknown): never {
   // By name, so this file need not load the modules that define them.
-  const known = ['RedisUnavailableError', 'StoreUnavailableError'].includes((err as Error)?.name);
+  const known = ['RedisUnavailableError', 'StoreUnavailableError', 'PortInUseError'].includes((err as Error)?.name);
   process.stderr.write(`sway: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 }
@@ -93,4 +93,5 @@ program
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
 (await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
 
-await program.parseAsync(process.argv);
+// Errors thrown inside any command's action (people, match, …) end the same way: one line.
+await program.parseAsync(process.argv).catch(fail);

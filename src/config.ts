@@ -5,6 +5,7 @@
  * variable name, before anything starts. `loadConfigOrExit` turns that report into the
  * documented behaviour: one line per problem on stderr and exit code 2.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DEFAULT_HUBSPOT_SCOPES = [
@@ -35,6 +36,18 @@ const encryptionKey = z
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * The address the HTTP server listens on. Loopback by default: a marketplace app is reached
+   * through a TLS-terminating proxy on the same host, and an unconfigured install should not
+   * expose its API on every interface. Containers set HOST=0.0.0.0.
+   */
+  HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v), {
+      message: 'must be an IP address or a host name (0.0.0.0 for every interface)',
+    })
+    .default('127.0.0.1'),
   PUBLIC_URL: url('where HubSpot redirects and sends webhooks').optional(),
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -76,6 +89,7 @@ export type Env = z.input<typeof EnvSchema>;
 
 export interface Config {
   port: number;
+  host: string;
   publicUrl: string;
   store: { kind: 'pg'; url: string; schema: string } | { kind: 'pglite'; dir: string; schema: string };
   redis: { url: string; prefix: string };
@@ -119,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     port: e.PORT,
+    host: e.HOST,
     publicUrl: trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
     store: e.DATABASE_URL
       ? { kind: 'pg', url: e.DATABASE_URL, schema: e.DB_SCHEMA }

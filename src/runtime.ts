@@ -40,11 +40,20 @@ export async function startRuntime(
   if (options.workers) workers = startWorkers(jobs, connection, config.redis.prefix);
   if (options.server) {
     const app = createApp({ config, db: store.db, queues, logger });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(options.listenPort ?? config.port, '0.0.0.0', () => resolve(s));
-      s.on('error', reject);
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const port = options.listenPort ?? config.port;
+    try {
+      // Express 5 passes a listen error (EADDRINUSE…) to this callback instead of throwing.
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      });
+    } catch (err) {
+      await workers?.close();
+      await closeQueues(queues);
+      connection.disconnect();
+      await store.close();
+      throw listenError(err as NodeJS.ErrnoException, config.host, port);
+    }
+    url = `http://${localAddress(config.host)}:${(server.address() as AddressInfo).port}`;
   }
   return {
     config,
@@ -62,4 +71,25 @@ export async function startRuntime(
       await store.close();
     },
   };
+}
+
+export class PortInUseError extends Error {
+  // src/cli.ts prints errors by this name as one line (exit code 1).
+  override name = 'PortInUseError';
+}
+
+/** EADDRINUSE and friends as one line a user can act on; anything else unchanged. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') {
+    return new PortInUseError(`port ${port} on ${host} is already in use (another sway serve or demo --serve?); stop that process or set PORT to a free port`);
+  }
+  if (err.code === 'EACCES') return new PortInUseError(`not allowed to listen on port ${port} on ${host}; use a port above 1023 or set PORT`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new PortInUseError(`cannot listen on HOST ${host}: not an address of this machine`);
+  return err;
+}
+
+/** Where this process reaches its own server: a wildcard address is reached through loopback. */
+function localAddress(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -13,7 +13,7 @@ import { relink, upsertContacts } from '../src/store/crm-records.ts';
 import { openStore } from '../src/store/db.ts';
 import { saveInstallation } from '../src/store/installations.ts';
 import { storeSignals } from '../src/store/signals.ts';
-import { runSway } from './helpers/cli.ts';
+import { runSway, stopAllSway } from './helpers/cli.ts';
 import { dropSchema, testConfig } from './helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-match-cli-'));
@@ -48,6 +48,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  await stopAllSway(); // a CLI child of a test that gave up
   if (pgUrl) await dropSchema(pgUrl, env.DB_SCHEMA!);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -67,7 +68,7 @@ describe('sway match / sway matches', () => {
     const second = await sway(['match', '--installation', inst, '--incremental', '--json', '--quiet']);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!)).toMatchObject({ mode: 'incremental', dirty: 0, scored: 0 });
-  }, 60_000);
+  });
 
   it('exports every match as CSV with the components and the reason', async () => {
     const out = join(dir, 'matches.csv');
@@ -80,7 +81,7 @@ describe('sway match / sway matches', () => {
     expect(dana[0]!.reason).toMatch(/^Decision stage: Dana replied to Sam 3×/);
     expect(Number(dana[0]!.tie)).toBeGreaterThan(0);
     expect(Object.keys(dana[0]!)).toEqual(['crm_id', 'prospect_id', 'stage', 'rank', 'influencer_id', 'influencer_name', 'score', 'reason', 'tie', 'twoHop', 'authority', 'advocacy', 'similarity', 'reach', 'effectiveness', 'computed_at']);
-  }, 60_000);
+  });
 
   it('exits 2 with one line on usage errors', async () => {
     const cases: [string[], RegExp][] = [
@@ -96,5 +97,5 @@ describe('sway match / sway matches', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     });
-  }, 60_000);
+  });
 });

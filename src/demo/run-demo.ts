@@ -16,6 +16,7 @@ import { loadConfig, ConfigError } from '../config.ts';
 import { pendingJobs } from '../jobs/queues.ts';
 import { startRuntime } from '../runtime.ts';
 import { countLinkedContacts } from '../store/crm-records.ts';
+import { DirLockedError, lockOwner } from '../store/dir-lock.ts';
 import { countInstallations } from '../store/installations.ts';
 import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
@@ -57,6 +58,9 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
   const started = Date.now();
   const dataRoot = dirname(env.PGLITE_DIR ?? './.data/pglite');
   const demoDir = join(dataRoot, 'demo');
+  // A running `demo --serve` holds this directory: refuse before deleting its data (dir-lock.ts).
+  const holder = existsSync(demoDir) ? lockOwner(demoDir) : null;
+  if (holder) throw new DirLockedError(demoDir, holder);
   rmSync(demoDir, { recursive: true, force: true });
 
   const sandbox = createHubSpotSandbox();
@@ -143,6 +147,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, ...steady })}\n`);
     if (opts.serve) {
       say(`• --serve: Sway at ${rt.url}, sandbox at ${sandboxUrl}; Ctrl-C to stop`);
+      say(serveNextSteps(rt.url!, install, firstPushedId(sandbox)));
       process.once('SIGINT', () => void cleanup().then(() => process.exit(0)));
       process.once('SIGTERM', () => void cleanup().then(() => process.exit(0)));
       return 0;
@@ -154,6 +159,21 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     await cleanup().catch(() => {});
     throw err;
   }
+}
+
+/** What to do with a running demo: the ids and key it made, and calls to try (stderr: stdout ends with the --json line). */
+function serveNextSteps(url: string, install: { installationId: string; apiKey: string }, crmId: string | undefined): string {
+  const auth = '-H "Authorization: Bearer $SWAY_API_KEY"';
+  return [
+    `  installation id  ${install.installationId}`,
+    `  API key          ${install.apiKey}   (shown once: Sway keeps only its hash)`,
+    '  next steps:',
+    `    export SWAY_API_KEY=${install.apiKey}`,
+    `    curl ${auth} ${url}/api/v1/runs   # what ran`,
+    ...(crmId ? [`    curl ${auth} ${url}/api/v1/prospects/${crmId}/matches   # a prospect's influencers`] : []),
+    `    curl ${auth} -H 'content-type: application/json' -d '{"people":[{"id":"you","name":"You"}]}' ${url}/api/v1/signals   # send data`,
+    '    Ctrl-C here before `sway import` or `sway match` on this store: the embedded store allows one process',
+  ].join('\n');
 }
 
 function firstPushedId(sandbox: ReturnType<typeof createHubSpotSandbox>): string | undefined {

@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { lockDir } from './dir-lock.ts';
 import * as schema from './schema.ts';
 import type { Config } from '../config.ts';
 
@@ -51,18 +52,43 @@ export async function openStore(config: Pick<Config, 'store'>): Promise<Store> {
     await migratePg(db as never, { migrationsFolder: MIGRATIONS, migrationsSchema: s.schema });
     return { db, kind: 'pg', schema: s.schema, close: () => pool.end() };
   }
-  if (!s.dir.startsWith('memory://')) mkdirSync(s.dir, { recursive: true });
+  let unlock = () => {};
+  if (!s.dir.startsWith('memory://')) {
+    mkdirSync(s.dir, { recursive: true });
+    // One process per PGlite directory, or a second one's writes are silently lost (dir-lock.ts).
+    unlock = lockDir(s.dir);
+  }
+  try {
+    return await openPglite(s.dir, s.schema, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function openPglite(dir: string, schemaName: string, unlock: () => void): Promise<Store> {
   // Loaded only for the embedded store: PGlite's WASM module costs ~0.5 s of startup.
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
-  const client = await PGlite.create(s.dir);
-  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}; SET search_path TO ${quoteIdent(s.schema)}`);
+  const client = await PGlite.create(dir);
+  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schemaName)}; SET search_path TO ${quoteIdent(schemaName)}`);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder: MIGRATIONS, migrationsSchema: s.schema });
-  return { db, kind: 'pglite', schema: s.schema, close: () => client.close() };
+  await migratePglite(db as never, { migrationsFolder: MIGRATIONS, migrationsSchema: schemaName });
+  return {
+    db,
+    kind: 'pglite',
+    schema: schemaName,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }
 
 /** Connection strings may carry a password: never print one. */

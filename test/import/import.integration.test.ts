@@ -16,7 +16,7 @@ import { closeQueues, createQueues } from '../../src/jobs/queues.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { saveInstallation } from '../../src/store/installations.ts';
 import { listRuns } from '../../src/store/runs.ts';
-import { runSway } from '../helpers/cli.ts';
+import { runSway, stopAllSway } from '../helpers/cli.ts';
 import { dropSchema, testConfig } from '../helpers/harness.ts';
 
 const NOW = new Date();
@@ -43,6 +43,7 @@ beforeAll(async () => {
   installationId = await createInstallation(store);
 });
 afterAll(async () => {
+  await stopAllSway(); // a CLI child of a test that gave up
   await store?.close();
   if (config?.store.kind === 'pg') await dropSchema(config.store.url, config.store.schema);
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -364,7 +365,7 @@ describe('sway import: the command', () => {
       redis.disconnect();
       if (cfg.store.kind === 'pg') await dropSchema(cfg.store.url, cfg.store.schema);
     }
-  }, 90_000);
+  });
 });
 
 /**
@@ -426,7 +427,7 @@ describe('sway import: memory', () => {
       if (s !== store) await s.close();
       rmSync(file, { force: true });
     }
-  }, 300_000);
+  });
 });
 
 async function generateBigFile(path: string, targetBytes: number): Promise<number> {

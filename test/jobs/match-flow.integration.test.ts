@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForIdle } from '../../src/demo/demo-steps.ts';
+import { READY_LIMIT_MS } from '../helpers/wait.ts';
 import { grown, idRanges } from '../../src/jobs/match.ts';
 import { pendingJobs } from '../../src/jobs/queues.ts';
 import { countLinkedContacts } from '../../src/store/crm-records.ts';
@@ -48,7 +49,7 @@ let apiKey: string;
 const PROSPECTS = 30;
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, 60_000);
+const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, READY_LIMIT_MS);
 const succeeded = (runs: Run[]) => runs.filter((r) => r.status === 'succeeded');
 
 beforeAll(async () => {
@@ -66,7 +67,7 @@ beforeAll(async () => {
   const res = await apiClient(h, apiKey)('POST', '/api/v1/signals', { people, interactions });
   expect(res.status).toBe(202);
   await idle();
-}, 90_000);
+});
 afterAll(async () => {
   await h.close();
 });

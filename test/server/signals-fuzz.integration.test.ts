@@ -467,5 +467,5 @@ describe('POST /api/v1/signals under fuzzing', () => {
     // Both kinds of refusal were exercised, not only one.
     expect(statuses.get(400)).toBeGreaterThan(NUM_RUNS / 2);
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 401, 413, 415]));
-  }, 240_000);
+  });
 });

@@ -8,6 +8,7 @@ import { pullJob } from '../../src/jobs/pull.ts';
 import { scoreJob } from '../../src/jobs/score.ts';
 import { pendingJobs } from '../../src/jobs/queues.ts';
 import { waitForIdle } from '../../src/demo/demo-steps.ts';
+import { READY_LIMIT_MS } from '../helpers/wait.ts';
 import { personLinks, webhookEvents } from '../../src/store/schema.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   ids = h.sandbox.seedContacts([{ email: 'ana@example.com' }, { email: 'ana.old@example.com' }]);
   const { apiKey, installationId: id } = await h.install();
   installationId = id;
-  await waitForIdle(h.rt.queues, pendingJobs, () => {});
+  await waitForIdle(h.rt.queues, pendingJobs, () => {}, READY_LIMIT_MS);
   await provisionJob(h.rt.jobs, installationId, 'p');
   await pullJob(h.rt.jobs, installationId, 'p');
   const res = await fetch(`${h.rt.url}/api/v1/signals`, {
@@ -28,7 +29,7 @@ beforeAll(async () => {
     body: JSON.stringify({ people: [{ id: 'ana', emails: ['ana.old@example.com'], audienceSize: 10 }] }),
   });
   expect(res.status).toBe(202);
-  await waitForIdle(h.rt.queues, pendingJobs, () => {});
+  await waitForIdle(h.rt.queues, pendingJobs, () => {}, READY_LIMIT_MS);
   await scoreJob(h.rt.jobs, installationId, 's');
   h.sandbox.configureWebhooks({ targetUrl: `${h.rt.url}/webhooks/hubspot`, retryDelayMs: 50 });
 });
@@ -46,7 +47,7 @@ describe('webhooks delivered by the sandbox', () => {
     expect(h.sandbox.webhookDeliveries.every((d) => d.status === 204)).toBe(true);
     const stored = await h.rt.store.db.select().from(webhookEvents).where(eq(webhookEvents.installationId, installationId));
     expect(stored.map((e) => e.subscriptionType)).toContain('contact.merged');
-    await waitForIdle(h.rt.queues, pendingJobs, () => {});
+    await waitForIdle(h.rt.queues, pendingJobs, () => {}, READY_LIMIT_MS);
     expect(await linkOf()).toEqual([survivor]);
   });
 });

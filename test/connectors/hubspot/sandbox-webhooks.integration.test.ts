@@ -166,8 +166,9 @@ describe('webhook delivery', () => {
 
   it('retries timeouts and 429s up to maxRetries, and never a 4xx', async () => {
     const [id] = sandbox.seedContacts([{ email: 't@example.com' }]);
-    respond = (n) => (n === 1 ? { status: 200, delayMs: 300 } : n === 2 ? { status: 429 } : { status: 503 });
-    sandbox.configureWebhooks({ targetUrl: receiver.url, retryDelayMs: 5, maxRetries: 3, timeoutMs: 100 });
+    // The prompt answers must beat the timeout even on a busy machine: a wide gap, not 100 ms.
+    respond = (n) => (n === 1 ? { status: 200, delayMs: 4000 } : n === 2 ? { status: 429 } : { status: 503 });
+    sandbox.configureWebhooks({ targetUrl: receiver.url, retryDelayMs: 5, maxRetries: 3, timeoutMs: 1500 });
     sandbox.updateContact(id!, { firstname: 'A' });
     await sandbox.flushWebhooks();
     expect(sandbox.webhookDeliveries.map((d) => [d.status, d.attempt])).toEqual([[0, 0], [429, 1], [503, 2], [503, 3]]);
