@@ -16,7 +16,7 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
       { key: 'dana', treatment: { units: 400, conversions: 36 }, control: { units: 390, conversions: 14 } },
       { key: 'lee', treatment: { units: 400, conversions: 22 }, control: { units: 380, conversions: 18 } },
       { key: 'kim', treatment: { units: 2, conversions: 1 }, control: { units: 3, conversions: 0 } },
-      { key: 'ro', treatment: { units: 395, conversions: 26 }, control: { units: 374, conversions: 13 } },
+      { key: 'ro', treatment: { units: 395, conversions: 27 }, control: { units: 374, conversions: 13 } },
       { key: 'sam', treatment: { units: 380, conversions: 17 }, control: { units: 385, conversions: 19 } },
     ],
     stages: [
@@ -69,9 +69,10 @@ describe('campaign report', () => {
     const r = buildCampaignReport(input());
     const byKey = Object.fromEntries(r.influencers.map((i) => [i.key, i]));
     expect(byKey.dana!.verdict).toBe('positive');
-    // ro alone would pass at 5% (26/395 vs 13/374, p = 0.0497); among five influencers its BH q-value does not.
+    // ro alone would pass at 5% (27/395 vs 13/374: p = 0.036, interval above zero); among five influencers its BH q-value does not.
     expect(byKey.ro!.analysis!.fixedHorizon.pValue).toBeLessThan(0.05);
     expect(byKey.ro!.analysis!.fixedHorizon.qValue).toBeGreaterThan(0.05);
+    expect(byKey.ro!.analysis!.absoluteLift.ci[0]).toBeGreaterThan(0);
     expect(byKey.ro!.verdict).toBe('inconclusive');
     expect(byKey.lee!.verdict).toBe('inconclusive');
     expect(byKey.lee!.label).toMatch(/^inconclusive — about [\d,]+ more prospects needed$/);
