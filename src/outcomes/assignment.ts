@@ -1,6 +1,6 @@
 /**
- * Deterministic randomisation of a campaign's units to treatment or control (DESIGN.md, "Outcome
- * measurement"). The unit is the account/company when known — colleagues talk, so treating one
+ * Deterministic randomisation of a campaign's units to treatment or control (README, "Measuring
+ * campaigns (statistics)"). The unit is the account/company when known — colleagues talk, so treating one
  * and holding out the other would leak the treatment into the control — else the contact.
  *
  * u = the first 52 bits of SHA-256(campaignId NUL unitKey) / 2^52, uniform on [0, 1); the unit is

@@ -108,7 +108,7 @@ export interface Incremental {
   conversions: Estimate;
   /** (revenue per treated prospect − per control prospect)·nT; interval null when revenue has none. */
   revenue: { estimate: number; ci: Interval | null };
-  /** (incremental revenue − cost) / cost; null without a positive cost. */
+  /** (incremental revenue − cost) / cost; null without a positive cost or without revenue counted (not a loss of the whole cost). */
   roi: { estimate: number; ci: Interval | null } | null;
 }
 
@@ -120,6 +120,6 @@ export function incremental(t: ArmCounts, lift: Estimate, rpp: RevenuePerProspec
   return {
     conversions: { estimate: lift.estimate * n, ci: [lift.ci[0] * n, lift.ci[1] * n] },
     revenue,
-    roi: cost !== undefined && cost > 0 ? { estimate: roiOf(revenue.estimate), ci: revenue.ci ? [roiOf(revenue.ci[0]), roiOf(revenue.ci[1])] : null } : null,
+    roi: cost !== undefined && cost > 0 && t.revenue !== undefined ? { estimate: roiOf(revenue.estimate), ci: revenue.ci ? [roiOf(revenue.ci[0]), roiOf(revenue.ci[1])] : null } : null,
   };
 }

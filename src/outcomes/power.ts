@@ -3,7 +3,7 @@
  *
  * Minimum detectable effect (absolute, two-sided test at alpha, given power) at the current arm
  * sizes, for a baseline rate p:  MDE = (z_{1−α/2} + z_{power}) · sqrt(p(1 − p)(1/nT + 1/nC)).
- * CRM-NOTES' anchor: 5% baseline, 400 per arm, α 0.05, 80% power → +4.3 points.
+ * The README's example ("Measuring campaigns"): 5% baseline, 400 per arm, α 0.05, 80% power → +4.3 points.
  * Prospects needed for the OBSERVED lift d to be detectable, at the current split:
  * N = (z_{1−α/2} + z_{power})² · p(1 − p)(1/wT + 1/wC) / d², with wT, wC the arms' shares.
  */
@@ -24,8 +24,8 @@ export function prospectsNeeded(baseline: number, lift: number, treatmentShare: 
 }
 
 export interface PowerStatus {
-  /** Current minimum detectable absolute lift. */
-  mde: number;
+  /** Current minimum detectable absolute lift; null until something converted (no rate to size it from). */
+  mde: number | null;
   /** The lift's interval spans zero: the data cannot tell. */
   inconclusive: boolean;
   /** When inconclusive: about how many more prospects (both arms, current split) would detect the observed lift; null when none is observed. */
@@ -40,7 +40,7 @@ export interface PowerStatus {
  * small B2B arms).
  */
 export function powerStatus(nT: number, nC: number, pooledRate: number, lift: number, liftCi: [number, number], alpha = 0.05, power = DEFAULT_POWER): PowerStatus {
-  const mde = minimumDetectableEffect(pooledRate, nT, nC, alpha, power);
+  const mde = pooledRate > 0 && pooledRate < 1 ? minimumDetectableEffect(pooledRate, nT, nC, alpha, power) : null;
   const inconclusive = !(liftCi[0] > 0 || liftCi[1] < 0);
   if (!inconclusive) return { mde, inconclusive, moreProspectsNeeded: null, label: null };
   const total = nT + nC;

@@ -2,7 +2,7 @@
  * Empirical-Bayes Beta-Binomial shrinkage of conversion rates across groups (influencers, stages):
  * an influencer with 2 of 5 converted has a raw 40% that means little; shrunk toward what all
  * influencers do, it lands near the pool unless the data insist. Influencers are ranked on these
- * estimates, never on raw rates (DESIGN.md, "Outcome measurement").
+ * estimates, never on raw rates (README, "Measuring campaigns (statistics)").
  *
  * Prior Beta(a, b) by the method of moments for overdispersed binomials (Kleinman 1973, "Proportions
  * with extraneous variance", JASA 68:64), weighted by group size:

@@ -90,6 +90,17 @@ describe('campaign report', () => {
     expect(r.learning!.stages).toHaveLength(2);
   });
 
+  it('gives no ROI when no revenue was counted, rather than a loss of the whole cost', () => {
+    const r = buildCampaignReport(input({ overall: { treatment: { units: 1200, conversions: 60 }, control: { units: 1150, conversions: 38 } } }));
+    expect(r.overall.analysis!.incremental.roi).toBeNull();
+  });
+
+  it('gives no minimum detectable effect when nothing has converted yet', () => {
+    const r = buildCampaignReport(input({ asOf: '2026-12-01T00:00:00Z', overall: { treatment: { units: 300, conversions: 0 }, control: { units: 290, conversions: 0 } } }));
+    expect(r.overall.analysis!.power.mde).toBeNull();
+    expect(r.overall.label).toBe('inconclusive — no lift observed yet');
+  });
+
   it('is pure: the same input gives the same report', () => {
     expect(buildCampaignReport(input())).toEqual(buildCampaignReport(input()));
     expect(absoluteLift(T, C)).toEqual(absoluteLift(T, C));

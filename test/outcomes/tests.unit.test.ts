@@ -69,7 +69,7 @@ describe('Benjamini–Hochberg', () => {
 });
 
 describe('power', () => {
-  it("matches CRM-NOTES' anchor: 5% baseline, 400 per arm → about +4.3 points", () => {
+  it("matches the known B2B figure: 5% baseline, 400 per arm → about +4.3 points", () => {
     near(minimumDetectableEffect(0.05, 400, 400), 0.04317532787261619);
   });
   it('prospects needed for a 1-point lift at an 80/20 split', () => {
