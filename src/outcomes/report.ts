@@ -135,13 +135,20 @@ function analyse(seg: Omit<SegmentCounts, 'key'>, design: CampaignDesign, afterR
   };
 }
 
-function decide(a: Analysis, significant: boolean): { verdict: Verdict; label: string } {
+/**
+ * The verdict and its line. After the readout the line shows the fixed-horizon interval; before
+ * it, the confidence sequence — the only interval that stays valid when looked at daily — at its
+ * own level (alpha/m across a family).
+ */
+function decide(a: Analysis, significant: boolean, alpha: number): { verdict: Verdict; label: string } {
   const lift = a.absoluteLift;
-  const lo = lift.ci[0];
-  const hi = lift.ci[1];
-  if (significant && lo > 0) return { verdict: 'positive', label: `lift +${pct(lift.estimate)} points (95% interval +${pct(lo)} to +${pct(hi)})` };
-  if (significant && hi < 0) return { verdict: 'negative', label: `lift ${pct(lift.estimate)} points (95% interval ${pct(lo)} to ${pct(hi)})` };
-  return { verdict: 'inconclusive', label: a.power.label ?? `inconclusive — not significant${a.fixedHorizon.final ? ' at the readout' : ' yet'}` };
+  const final = a.fixedHorizon.final;
+  const [lo, hi] = final ? lift.ci : a.sequential.ci;
+  const percent = (x: number) => `${Number((100 * (1 - x)).toFixed(2))}%`;
+  const level = final ? percent(alpha) : `always-valid ${percent(a.sequential.alpha)}`;
+  if (significant && lo > 0) return { verdict: 'positive', label: `lift +${pct(lift.estimate)} points (${level} interval +${pct(lo)} to +${pct(hi)})` };
+  if (significant && hi < 0) return { verdict: 'negative', label: `lift ${pct(lift.estimate)} points (${level} interval ${pct(lo)} to ${pct(hi)})` };
+  return { verdict: 'inconclusive', label: a.power.label ?? `inconclusive — not significant${final ? ' at the readout' : ' yet'}` };
 }
 
 function segment(key: string, seg: Omit<SegmentCounts, 'key'>, design: CampaignDesign, afterReadout: boolean, csAlpha: number, heldAbove: boolean): SegmentResult {
@@ -161,7 +168,7 @@ function segment(key: string, seg: Omit<SegmentCounts, 'key'>, design: CampaignD
   const observational = seg.exposed && seg.exposed.units > 0
     ? { label: OBSERVATIONAL, exposedUnits: seg.exposed.units, exposedRate: seg.exposed.conversions / seg.exposed.units, controlRate: seg.control.conversions / seg.control.units, difference: seg.exposed.conversions / seg.exposed.units - seg.control.conversions / seg.control.units }
     : null;
-  return { ...base, ...decide(analysis, significant), analysis, observational };
+  return { ...base, ...decide(analysis, significant, design.alpha), analysis, observational };
 }
 
 /** A family of segments (influencers or stages), with multiplicity control across them. */
@@ -174,7 +181,7 @@ function family(groups: SegmentCounts[], design: CampaignDesign, afterReadout: b
   const found = bhDiscoveries(tested.map((r) => r.analysis!.fixedHorizon.pValue), design.alpha);
   tested.forEach((r, i) => {
     r.analysis!.fixedHorizon.qValue = q[i]!;
-    Object.assign(r, decide(r.analysis!, found[i]!));
+    Object.assign(r, decide(r.analysis!, found[i]!, design.alpha));
   });
   return results;
 }

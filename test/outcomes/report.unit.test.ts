@@ -53,6 +53,19 @@ describe('campaign report', () => {
     expect(r.overall.verdict).toBe('inconclusive');
   });
 
+  it('before the readout, a clear effect is shown with the always-valid interval', () => {
+    const r = buildCampaignReport(input({ asOf: '2026-12-01T00:00:00Z', overall: { treatment: { units: 10000, conversions: 900 }, control: { units: 10000, conversions: 700 } } }));
+    expect(r.overall.verdict).toBe('positive');
+    // The confidence sequence at these counts (tuning 2,400): +0.8 to +3.2 points (test/outcomes/tests.unit.test.ts has it to 1e-9 at tuning 20,000).
+    const cs = r.overall.analysis!.sequential.ci;
+    expect(r.overall.label).toBe(`lift +2.0 points (always-valid 95% interval +${(100 * cs[0]).toFixed(1)} to +${(100 * cs[1]).toFixed(1)})`);
+  });
+
+  it('states the pre-registered level', () => {
+    const r = buildCampaignReport({ ...input(), design: { ...design, alpha: 0.1 } });
+    expect(r.overall.label).toMatch(/^lift \+1\.7 points \(90% interval /);
+  });
+
   it('holds every result on a sample-ratio mismatch', () => {
     const r = buildCampaignReport(input({ overall: { treatment: { units: 5450, conversions: 300 }, control: { units: 4550, conversions: 200 } } }));
     expect(r.held).toBe(true);
