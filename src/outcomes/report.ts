@@ -209,6 +209,8 @@ function rank(groups: SegmentCounts[]): { ranked: RankedGroup[]; priors: { treat
 export function buildCampaignReport(input: ReportInput): CampaignReport {
   const { design } = input;
   if (!(design.alpha > 0 && design.alpha < 1)) throw new RangeError('alpha must be strictly between 0 and 1');
+  if (!(design.holdoutShare > 0 && design.holdoutShare < 1)) throw new RangeError('holdoutShare must be strictly between 0 and 1');
+  if (!(design.plannedUnits > 0)) throw new RangeError('plannedUnits must be positive');
   const asOf = Date.parse(input.asOf);
   const readout = Date.parse(design.readoutAt);
   if (Number.isNaN(asOf) || Number.isNaN(readout)) throw new RangeError('asOf and readoutAt must be ISO date-times');

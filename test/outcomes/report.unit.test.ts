@@ -122,5 +122,7 @@ describe('campaign report', () => {
   it('refuses impossible counts', () => {
     expect(() => buildCampaignReport(input({ overall: { treatment: { units: 10, conversions: 11 }, control: C } }))).toThrow(RangeError);
     expect(() => buildCampaignReport(input({ asOf: 'yesterday' }))).toThrow(RangeError);
+    expect(() => buildCampaignReport({ ...input(), design: { ...design, holdoutShare: 0 } })).toThrow(/holdoutShare/);
+    expect(() => buildCampaignReport({ ...input(), design: { ...design, plannedUnits: 0 } })).toThrow(/plannedUnits/);
   });
 });
