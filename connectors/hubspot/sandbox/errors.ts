@@ -3,7 +3,7 @@
 //
 // Shapes (checked against captured HubSpot responses and the SDK's Error/StandardError models):
 //   API errors: {status:'error', message, correlationId, category, subCategory?, context?, links?, errors?}
-//   OAuth token errors (/oauth/v1/token): {status:'BAD_…', message, correlationId} plus the RFC 6749
+//   OAuth token errors (/oauth/2026-03/token and /oauth/v1/token): {status:'BAD_…', message, correlationId} plus the RFC 6749
 //   fields error/error_description that HubSpot added to OAuth errors in 2026.
 import { randomUUID } from 'node:crypto';
 

@@ -4,7 +4,10 @@
 // case-insensitively); results are offset-paged and capped at 10,000 per query.
 //
 // Verified: operators (SDK FilterOperatorEnum), limit ≤ 200, the 10,000 cap answered with a 400,
-// `total` counting every match. Unverified defaults, chosen to be predictable: records without
+// `total` counting every match.
+// Filter limits (defaults in types.ts): 5 groups, 10 filters a group, 25 in all — HubSpot's
+// current numbers as issue 10's contract check found them (not re-verified against a primary
+// source here); beyond them a 400 VALIDATION_ERROR. Unverified defaults, chosen to be predictable: records without
 // a value match NEQ/NOT_IN (search is index-based, like a must_not), records without a value
 // sort last in either direction (the index's default), the default order is by id, and sorts
 // may be given as strings ('name' ascending, '-name' descending).
