@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import {
   createSignalsBatchSchema,
   INTERACTION_KINDS,
+  isWellFormedText,
   MAX_FUTURE_SKEW_MS,
   MAX_SIGNALS_PER_BATCH,
   type InteractionInput,
@@ -41,9 +42,9 @@ const TOPIC_MAX = 100;
 
 const KINDS: ReadonlySet<string> = new Set<string>(INTERACTION_KINDS);
 
-/** A string signals.ts's `storedText(1, max)` surely accepts: 1..max UTF-16 units, no NUL. */
+/** A string signals.ts's `storedText(1, max)` surely accepts: 1..max UTF-16 units, no NUL, no lone surrogate. */
 function isStoredText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.indexOf('\u0000') === -1;
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.indexOf('\u0000') === -1 && isWellFormedText(value);
 }
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
