@@ -18,9 +18,9 @@ export async function createApiKey(db: Db, installationId: string): Promise<stri
 }
 
 /** The active installation a key belongs to, or null (unknown, revoked or disconnected). */
-export async function installationForApiKey(db: Db, key: string): Promise<{ installationId: string } | null> {
+export async function installationForApiKey(db: Db, key: string): Promise<{ installationId: string; keyId: string } | null> {
   const rows = await db
-    .select({ installationId: apiKeys.installationId })
+    .select({ installationId: apiKeys.installationId, keyId: apiKeys.id })
     .from(apiKeys)
     .innerJoin(installations, eq(installations.id, apiKeys.installationId))
     .where(and(eq(apiKeys.keyHash, hashKey(key)), isNull(apiKeys.revokedAt), eq(installations.status, 'active')))
