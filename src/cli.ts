@@ -91,5 +91,6 @@ program
 
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
 (await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
+(await import('./keys-cli.ts')).registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

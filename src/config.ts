@@ -69,6 +69,10 @@ const EnvSchema = z.object({
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Refresh an access token when it has less than this many seconds left. */
   TOKEN_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(1700).default(300),
+  /** Requests per minute one client (IP address) may make to /api/v1 (0 = no limit). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Install starts (/oauth/<crm>/install) per hour one client may make; each writes a state row (0 = no limit). */
+  INSTALL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -92,6 +96,8 @@ export interface Config {
   pullIntervalMs: number;
   matching: { partitions: number; fullEveryMs: number };
   tokenRefreshMarginMs: number;
+  /** Per-client request limits of the HTTP server (src/server/rate-limits.ts); 0 = none. */
+  rateLimits: { apiPerMinute: number; installPerHour: number };
   logLevel: string;
 }
 
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     matching: { partitions: e.MATCH_PARTITIONS, fullEveryMs: e.MATCH_FULL_EVERY_HOURS * 3600_000 },
     pullIntervalMs: e.PULL_INTERVAL_MINUTES * 60_000,
     tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
+    rateLimits: { apiPerMinute: e.API_RATE_LIMIT_PER_MINUTE, installPerHour: e.INSTALL_RATE_LIMIT_PER_HOUR },
     logLevel: e.LOG_LEVEL,
   };
 }
