@@ -18,6 +18,7 @@
  *   it accepts e.g. 200 emoji (400 UTF-16 units) as an id. Here a string longer than the limit
  *   in UTF-16 units goes to zod, which is exact whichever measure zod uses; `.min(1)` is the
  *   same in both measures (a non-empty string has at least one code point).
+ * - Strings with a NUL or an unpaired UTF-16 surrogate go to zod (which refuses both).
  * - `occurredAt`: only the canonical form `YYYY-MM-DDTHH:MM:SS.mmmZ` naming a real instant
  *   (month 01–12, a day the month has, hour ≤ 23, minute and second ≤ 59; what zod's date-time
  *   regex allows and what round-trips through `toISOString()`) is taken, unchanged, as zod
