@@ -16,6 +16,8 @@ import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Who the client is, for rate limits: the forwarded address only behind a proxy we trust.
+  if (ctx.config.rateLimits.trustProxy !== undefined) app.set('trust proxy', ctx.config.rateLimits.trustProxy);
   // Security headers on every answer (CSP, HSTS, nosniff, frame-ancestors…): the install pages
   // are HTML that shows an API key once.
   app.use(helmet());

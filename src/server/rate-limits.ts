@@ -1,7 +1,7 @@
 /**
  * Per-client request limits (express-rate-limit), counted in Redis (rate-limit-redis) so every
  * `sway serve` behind a load balancer shares one count per client. A client is its IP address
- * (`req.ip`; behind a proxy, set express's trust proxy so that is the caller's). Over the limit:
+ * (`req.ip`; behind a reverse proxy set TRUST_PROXY so that is the forwarded caller's). Over the limit:
  * 429 with `Retry-After` (seconds) and the usual error body.
  *
  * - /api/v1/*: API_RATE_LIMIT_PER_MINUTE (600), counted before the API key is checked, so a

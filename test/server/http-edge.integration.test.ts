@@ -11,7 +11,8 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', INSTALL_RATE_LIMIT_PER_HOUR: '3' } });
+  // One proxy hop trusted: the client is the X-Forwarded-For address.
+  h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', INSTALL_RATE_LIMIT_PER_HOUR: '3', TRUST_PROXY: '1' } });
 }, 120_000);
 afterAll(async () => {
   await h.close();
@@ -24,7 +25,7 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     let limited: Response | undefined;
     for (let i = 0; i < 7; i++) {
-      const res = await fetch(`${h.rt.url}/api/v1/runs`, { headers: { authorization: 'Bearer sway_0_wrong' } });
+      const res = await fetch(`${h.rt.url}/api/v1/runs`, { headers: { authorization: 'Bearer sway_0_wrong', 'x-forwarded-for': '203.0.113.7' } });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
       else await res.text();
@@ -35,6 +36,9 @@ describe('rate limits', () => {
     // The count lives in Redis under this server's queue prefix (shared by every server).
     const keys = await ((await h.rt.queues.score.client) as unknown as Redis).keys(`${h.rt.config.redis.prefix}:rl:api:*`);
     expect(keys.length).toBe(1);
+    // Another client (behind the trusted proxy) has its own count.
+    const other = await fetch(`${h.rt.url}/api/v1/runs`, { headers: { authorization: 'Bearer sway_0_wrong', 'x-forwarded-for': '203.0.113.8' } });
+    expect(other.status).toBe(401);
     // Health checks are not limited.
     expect((await fetch(`${h.rt.url}/healthz`)).status).toBe(200);
   });
