@@ -92,6 +92,7 @@ program
 
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
 (await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
+(await import('./keys-cli.ts')).registerKeysCommands(program);
 
 // Errors thrown inside any command's action (people, match, …) end the same way: one line.
 await program.parseAsync(process.argv).catch(fail);

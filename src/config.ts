@@ -82,6 +82,12 @@ const EnvSchema = z.object({
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Refresh an access token when it has less than this many seconds left. */
   TOKEN_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(1700).default(300),
+  /** Requests per minute one client (IP address) may make to /api/v1 (0 = no limit). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Install starts (/oauth/<crm>/install) per hour one client may make; each writes a state row (0 = no limit). */
+  INSTALL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Behind a reverse proxy: express's `trust proxy` (hops, `true`, or addresses/subnets), so the client is the forwarded address. */
+  TRUST_PROXY: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -106,6 +112,8 @@ export interface Config {
   pullIntervalMs: number;
   matching: { partitions: number; fullEveryMs: number };
   tokenRefreshMarginMs: number;
+  /** Per-client request limits of the HTTP server (src/server/rate-limits.ts); 0 = none. */
+  rateLimits: { apiPerMinute: number; installPerHour: number; trustProxy?: boolean | number | string };
   logLevel: string;
 }
 
@@ -152,6 +160,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     matching: { partitions: e.MATCH_PARTITIONS, fullEveryMs: e.MATCH_FULL_EVERY_HOURS * 3600_000 },
     pullIntervalMs: e.PULL_INTERVAL_MINUTES * 60_000,
     tokenRefreshMarginMs: e.TOKEN_REFRESH_MARGIN_SECONDS * 1000,
+    rateLimits: {
+      apiPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      installPerHour: e.INSTALL_RATE_LIMIT_PER_HOUR,
+      trustProxy: e.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -16,7 +16,9 @@ export async function installViaOAuth(swayUrl: string): Promise<InstallResult> {
   const approved = await fetch(consent, { redirect: 'manual' });
   const callback = approved.headers.get('location');
   if (approved.status !== 302 || !callback) throw new Error(`HubSpot consent did not redirect back (HTTP ${approved.status})`);
-  const done = await fetch(callback, { headers: { accept: 'application/json' } });
+  // As a browser would: the callback carries the cookie /install set (it binds the state to this client).
+  const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const done = await fetch(callback, { headers: { accept: 'application/json', cookie } });
   if (done.status !== 201) throw new Error(`install callback failed (HTTP ${done.status}): ${await done.text()}`);
   return (await done.json()) as InstallResult;
 }

@@ -18,6 +18,7 @@
  *   it accepts e.g. 200 emoji (400 UTF-16 units) as an id. Here a string longer than the limit
  *   in UTF-16 units goes to zod, which is exact whichever measure zod uses; `.min(1)` is the
  *   same in both measures (a non-empty string has at least one code point).
+ * - Strings with a NUL or an unpaired UTF-16 surrogate go to zod (which refuses both).
  * - `occurredAt`: only the canonical form `YYYY-MM-DDTHH:MM:SS.mmmZ` naming a real instant
  *   (month 01–12, a day the month has, hour ≤ 23, minute and second ≤ 59; what zod's date-time
  *   regex allows and what round-trips through `toISOString()`) is taken, unchanged, as zod
@@ -27,6 +28,7 @@ import type { z } from 'zod';
 import {
   createSignalsBatchSchema,
   INTERACTION_KINDS,
+  isWellFormedText,
   MAX_FUTURE_SKEW_MS,
   MAX_SIGNALS_PER_BATCH,
   type InteractionInput,
@@ -41,9 +43,9 @@ const TOPIC_MAX = 100;
 
 const KINDS: ReadonlySet<string> = new Set<string>(INTERACTION_KINDS);
 
-/** A string signals.ts's `storedText(1, max)` surely accepts: 1..max UTF-16 units, no NUL. */
+/** A string signals.ts's `storedText(1, max)` surely accepts: 1..max UTF-16 units, no NUL, no lone surrogate. */
 function isStoredText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.indexOf('\u0000') === -1;
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.indexOf('\u0000') === -1 && isWellFormedText(value);
 }
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;

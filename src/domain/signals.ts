@@ -29,13 +29,61 @@ export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
  * than failing the database write (or a lookup) with a 500.
  */
 const NO_NUL = /^[^\u0000]*$/;
-const storedText = (min: number, max: number) => z.string().min(min).max(max).regex(NO_NUL, 'Must not contain NUL (\\u0000) characters');
 
-const Id = storedText(1, 200);
-const Topics = z.array(storedText(1, 100)).max(50);
+/**
+ * True when `s` has no unpaired UTF-16 surrogate. A lone surrogate (`"\ud800"`) cannot be
+ * encoded as UTF-8: on its way to the store it becomes U+FFFD, so two different ids became one
+ * row and lookups by the sent id missed it (issue 10, item 2). Every string field refuses them.
+ * `String.prototype.isWellFormed` is native (Node ≥ 20) and linear; TypeScript's ES2022 lib
+ * does not declare it yet.
+ */
+export function isWellFormedText(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+export const LONE_SURROGATE_MESSAGE = 'Must not contain unpaired UTF-16 surrogates (e.g. \\ud800)';
 
-// Same rule as normalizeEmail (trim, lower-case, then the zod email check).
-const Email = z.string().trim().toLowerCase().pipe(z.email({ error: 'Invalid email address' }));
+/** A string field of a request: at most `max` characters, no lone surrogate. */
+export const text = (min: number, max: number) => z.string().min(min).max(max).refine(isWellFormedText, LONE_SURROGATE_MESSAGE);
+const storedText = (min: number, max: number) =>
+  z.string().min(min).max(max).regex(NO_NUL, 'Must not contain NUL (\\u0000) characters').refine(isWellFormedText, LONE_SURROGATE_MESSAGE);
+
+/**
+ * Limits of every string field (README "Limits"). Ids, names and handles are well under
+ * PostgreSQL's ~2,700-byte btree entry limit even at 4 UTF-8 bytes a character.
+ */
+export const LIMITS = {
+  id: 200,
+  name: 200,
+  topic: 100,
+  topics: 50,
+  handle: 100,
+  provider: 50,
+  /** RFC 5321 §4.5.3.1: 64 for the local part, 254 for a whole forward path address. */
+  email: 254,
+  emailLocalPart: 64,
+  conversationText: 10_000,
+  emails: 20,
+  handles: 20,
+  providerScores: 20,
+} as const;
+
+const Id = storedText(1, LIMITS.id);
+const Topics = z.array(storedText(1, LIMITS.topic)).max(LIMITS.topics);
+
+// Same rule as normalizeEmail (trim, lower-case, then the zod email check), plus RFC 5321's
+// lengths: a 3,000-character local part passed zod's pattern and failed the index write (500).
+// The first max bounds the work trim and the pattern do on a huge string.
+const Email = z
+  .string()
+  .max(1_000, `Invalid email address: at most ${LIMITS.email} characters`)
+  .trim()
+  .toLowerCase()
+  .pipe(
+    z
+      .email({ error: 'Invalid email address' })
+      .max(LIMITS.email, `Invalid email address: at most ${LIMITS.email} characters`)
+      .refine((e) => e.indexOf('@') <= LIMITS.emailLocalPart, `Invalid email address: at most ${LIMITS.emailLocalPart} characters before the @`),
+  );
 
 const Handle = z
   .strictObject({ network: z.enum(NETWORKS), handle: storedText(1, 100) })
@@ -54,7 +102,7 @@ const ScoreScale = z
 
 const ProviderScore = z
   .strictObject({
-    provider: storedText(1, 50),
+    provider: storedText(1, LIMITS.provider),
     score: z.number(),
     /** The provider's own range; Klout-style 0..100 when omitted. */
     scale: ScoreScale.default({ min: 0, max: 100 }),
@@ -68,11 +116,11 @@ const ProviderScore = z
 /** One person, identified by the caller's own stable id. */
 export const PersonSchema = z.strictObject({
   id: Id,
-  name: storedText(0, 200).optional(),
-  emails: z.array(Email).max(20).optional(),
-  handles: z.array(Handle).max(20).optional(),
+  name: storedText(0, LIMITS.name).optional(),
+  emails: z.array(Email).max(LIMITS.emails).optional(),
+  handles: z.array(Handle).max(LIMITS.handles).optional(),
   audienceSize: z.int().min(0).optional(),
-  providerScores: z.array(ProviderScore).max(20).optional(),
+  providerScores: z.array(ProviderScore).max(LIMITS.providerScores).optional(),
   topics: Topics.optional(),
 });
 
@@ -118,7 +166,7 @@ export function conversationSchema(now: () => Date) {
     externalId: Id,
     person: Id,
     network: z.enum(NETWORKS).optional(),
-    text: z.string().min(1).max(10_000).optional(),
+    text: text(1, LIMITS.conversationText).optional(),
     topics: Topics.optional(),
     sentiment: z.number().min(-1).max(1).optional(),
     occurredAt: occurredAtSchema(now),
@@ -128,7 +176,7 @@ export function conversationSchema(now: () => Date) {
 /** A provider's score for a person (Klout-style); normalised to a percentile per installation and provider. */
 export const ScoreSchema = z.strictObject({
   person: Id,
-  provider: storedText(1, 50),
+  provider: storedText(1, LIMITS.provider),
   score: z.number(),
   scale: ScoreScale.default({ min: 0, max: 100 }),
 }).refine((p) => p.scale.min >= p.scale.max || (p.score >= p.scale.min && p.score <= p.scale.max), {

@@ -1,5 +1,6 @@
 /** Wraps a job handler so each attempt is recorded in run history with its counts or error. */
 import { finishRun, startRun, type RunKind } from '../store/runs.ts';
+import { errorForLog } from '../logger.ts';
 import type { JobContext } from './context.ts';
 
 export interface RunOutcome {
@@ -21,7 +22,8 @@ export async function recordRun(
     ctx.logger.info({ kind, installationId, jobId, counts: outcome.counts }, `${kind} run succeeded`);
     return outcome;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // A failed query's message holds its parameters (emails, ids); run history and logs outlive erasure.
+    const message = errorForLog(err).message;
     await finishRun(ctx.db, runId, { status: 'failed', errors: [{ message }] });
     ctx.logger.warn({ kind, installationId, jobId, error: message }, `${kind} run failed`);
     throw err;

@@ -1,11 +1,14 @@
 /** The express app: install flow, ingest API, health. */
 import express from 'express';
+import helmet from 'helmet';
 import type { AppContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
 import { identityRoutes } from './identity.ts';
+import { keysRoutes } from './keys.ts';
 import { matchesRoutes } from './matches.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
 import { peopleRoutes } from './people.ts';
+import { apiRateLimit, installRateLimit } from './rate-limits.ts';
 import { runsRoutes } from './runs.ts';
 import { signalsRoutes } from './signals.ts';
 import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
@@ -13,9 +16,18 @@ import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Who the client is, for rate limits: the forwarded address only behind a proxy we trust.
+  if (ctx.config.rateLimits.trustProxy !== undefined) app.set('trust proxy', ctx.config.rateLimits.trustProxy);
+  // Security headers on every answer (CSP, HSTS, nosniff, frame-ancestors…): the install pages
+  // are HTML that shows an API key once.
+  app.use(helmet());
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Limits come before authentication and body parsing (rate-limits.ts).
+  app.use('/api/v1', apiRateLimit(ctx));
+  const installLimit = installRateLimit(ctx);
+  app.use('/oauth', (req, res, next) => (/^\/[^/]+\/install\/?$/.test(req.path) ? installLimit(req, res, next) : next()));
   app.use(hubspotOAuthRoutes(ctx));
   app.use(signalsRoutes(ctx));
   app.use(hubspotWebhookRoutes(ctx));
@@ -23,6 +35,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(identityRoutes(ctx));
   app.use(peopleRoutes(ctx));
   app.use(matchesRoutes(ctx));
+  app.use(keysRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

@@ -4,7 +4,7 @@
  * unexpected to a 500 whose message says nothing internal.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import type { Logger } from '../logger.ts';
+import { errorForLog, type Logger } from '../logger.ts';
 
 export interface Issue {
   path: string;
@@ -38,7 +38,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return sendError(res, e.status, 'BAD_REQUEST', e.message ?? 'bad request');
     }
-    logger.error({ error: e.message }, 'unhandled error');
+    // Never the message of a failed query: it holds the query's parameters (emails, ids).
+    logger.error({ error: errorForLog(err) }, 'unhandled error');
     return sendError(res, 500, 'INTERNAL', 'something went wrong on our side; it has been logged');
   };
 }

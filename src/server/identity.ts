@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { formatIssues } from '../domain/signals.ts';
+import { formatIssues, isWellFormedText, LIMITS, LONE_SURROGATE_MESSAGE } from '../domain/signals.ts';
 import { enqueue } from '../jobs/queues.ts';
 import { identityConflicts } from '../store/crm-records.ts';
 import { resolvePerson } from '../store/people.ts';
@@ -26,12 +26,13 @@ import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './http-errors.ts';
 
-/** A person id as the signals API takes it. PostgreSQL text cannot hold NUL, so no id has one. */
+/** A person id as the signals API takes it. PostgreSQL text cannot hold NUL, so no id has one; nor a lone surrogate. */
 export const PersonIdSchema = z
   .string()
   .min(1)
-  .max(200)
-  .refine((s) => !s.includes('\u0000'), 'Must not contain NUL characters');
+  .max(LIMITS.id)
+  .refine((s) => !s.includes('\u0000'), 'Must not contain NUL characters')
+  .refine(isWellFormedText, LONE_SURROGATE_MESSAGE);
 
 const LinkBody = z.strictObject({ person: PersonIdSchema });
 
@@ -44,7 +45,7 @@ export const SMALL_BODY = '64kb';
 /** A path parameter that cannot name a stored row (too long, or a NUL) is simply not found. */
 export function pathId(req: Request, name: string): string | null {
   const v = String(req.params[name] ?? '');
-  return v.length === 0 || v.length > 200 || v.includes('\u0000') ? null : v;
+  return v.length === 0 || v.length > LIMITS.id || v.includes('\u0000') || !isWellFormedText(v) ? null : v;
 }
 
 /** 400 with every problem by path, as the signals API reports them. */

@@ -5,14 +5,17 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { getRun, listRunsPage } from '../store/runs.ts';
+import { getRun, listRunsPage, type RunKind } from '../store/runs.ts';
 import { dailyStats } from '../store/request-stats.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './http-errors.ts';
 
+/** Every kind src/store/runs.ts records (`import` is `sway import`; `match` the match job). */
+const RUN_KINDS = ['provision', 'pull', 'score', 'match', 'push', 'webhook', 'import'] as const satisfies readonly RunKind[];
+
 const ListQuery = z.strictObject({
-  kind: z.enum(['provision', 'pull', 'score', 'push', 'webhook']).optional(),
+  kind: z.enum(RUN_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
 });

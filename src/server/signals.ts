@@ -13,6 +13,7 @@ import { IngestRejected, storeSignals } from '../store/signals.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './http-errors.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.ts';
 
 export const MAX_BODY = '5mb';
 
@@ -20,11 +21,14 @@ export function signalsRoutes(ctx: AppContext): Router {
   const router = Router();
   // Person ids resolved by earlier batches, per installation; safe across processes (person-id-cache.ts).
   const personIds = new PersonIdCaches();
-  router.post('/api/v1/signals', express.json({ limit: MAX_BODY, strict: false }), apiKeyAuth(ctx.db), async (req, res) => {
+  // The key is checked before a byte of the body is read: without one, a caller cannot make us
+  // read, scan or parse 5 MB (issue 10, item 1). The depth scan runs on the raw bytes before
+  // JSON.parse (json-depth.ts).
+  router.post('/api/v1/signals', apiKeyAuth(ctx.db), express.json({ limit: MAX_BODY, strict: false, verify: checkDepth }), async (req, res) => {
     const installationId = res.locals.installationId as string;
     const items = countItems(req.body);
     if (items > MAX_SIGNALS_PER_BATCH) {
-      throw new HttpError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_SIGNALS_PER_BATCH} items (people + interactions); this one has ${items}`);
+      throw new HttpError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_SIGNALS_PER_BATCH} items (people + interactions + conversations + scores); this one has ${items}`);
     }
     const parsed = parseSignalsBatch(req.body);
     if (!parsed.success) {
@@ -46,9 +50,25 @@ export function signalsRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** Items in a body that may not be valid yet: the size check comes before validation. */
+/** Items in a body that may not be valid yet, in all four lists: the size check comes before validation. */
 function countItems(body: unknown): number {
   if (!body || typeof body !== 'object') return 0;
-  const b = body as { people?: unknown; interactions?: unknown };
-  return (Array.isArray(b.people) ? b.people.length : 0) + (Array.isArray(b.interactions) ? b.interactions.length : 0);
+  const b = body as Record<string, unknown>;
+  return ['people', 'interactions', 'conversations', 'scores'].reduce((n, k) => n + (Array.isArray(b[k]) ? (b[k] as unknown[]).length : 0), 0);
+}
+
+/**
+ * express.json's `verify` hook: runs on the raw bytes before JSON.parse. The scan reads bytes
+ * as UTF-8, so other charsets (body-parser accepts any `utf-*`) are refused here.
+ */
+export function checkDepth(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  if (encoding.toLowerCase().replace('-', '') !== 'utf8') {
+    throw new HttpError(415, 'UNSUPPORTED_CHARSET', `send JSON as UTF-8 (got charset ${encoding})`);
+  }
+  const at = tooDeepAt(buf);
+  if (at !== null) {
+    throw new HttpError(400, 'TOO_DEEP', `the body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing was stored`, [
+      { path: at, message: `Nested more than ${MAX_JSON_DEPTH} levels deep` },
+    ]);
+  }
 }

@@ -12,8 +12,15 @@ export const STATE_TTL_MS = 10 * 60 * 1000;
 
 const hash = (state: string) => createHash('sha256').update(state).digest('hex');
 
-export async function createOAuthState(db: Db, crm: string, now = new Date()): Promise<string> {
-  const state = randomBytes(24).toString('base64url');
+/**
+ * Marks a state whose install keeps the installation's earlier API keys (`?keepKeys=1`). The
+ * state is stored by hash, so the mark cannot be added or removed by whoever holds the link.
+ * base64url has no '.', so the suffix is unambiguous.
+ */
+export const KEEP_KEYS_SUFFIX = '.k';
+
+export async function createOAuthState(db: Db, crm: string, now = new Date(), options: { keepKeys?: boolean } = {}): Promise<string> {
+  const state = randomBytes(24).toString('base64url') + (options.keepKeys ? KEEP_KEYS_SUFFIX : '');
   await db.insert(oauthStates).values({ stateHash: hash(state), crm, createdAt: now, expiresAt: new Date(now.getTime() + STATE_TTL_MS) });
   // Expired states are useless; clearing them here keeps the table small without a cron.
   await db.delete(oauthStates).where(lt(oauthStates.expiresAt, now));

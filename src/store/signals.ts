@@ -16,6 +16,7 @@ import type { SignalsBatch } from '../domain/signals.ts';
 import { aliasTargets, copyRows, personIdsByExternal } from './bulk.ts';
 import type { Db } from './db.ts';
 import { lockPeopleEpoch, type PersonIdCache } from './person-id-cache.ts';
+import { applyProviderScores, type ScoreToApply } from './provider-scores.ts';
 import { retryAborted } from './retry-tx.ts';
 import { conversations, people, personEmails, personHandles } from './schema.ts';
 
@@ -140,8 +141,9 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
     const learned = await personIdsByExternal(tx, installationId, lookup);
     for (const [id, internal] of learned) stored.set(id, internal);
     const known = (id: string) => inBatch.has(id) || stored.has(id);
+    const sentIds = new Set(batchPeople.map((p) => p.id));
     const unknown = (id: string) =>
-      batchPeople.some((p) => p.id === id)
+      sentIds.has(id)
         ? `person "${id}" was rejected in this batch`
         : `unknown person "${id}": send the person in this batch or an earlier one`;
     // Every reference resolved (the usual case): no item can name an unknown person.
@@ -230,16 +232,15 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
       conversationsStored += rows.length;
     }
 
-    const keptScores = kept(batch.scores, 'scores');
-    for (const s of keptScores) {
-      const score = JSON.stringify([{ provider: s.provider, score: s.score, min: s.scale.min, max: s.scale.max }]);
-      // Replace this provider's entry, keep the others.
-      await tx.execute(sql`
-        UPDATE people SET provider_scores =
-          (SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(provider_scores) e WHERE e->>'provider' <> ${s.provider})
-          || ${score}::jsonb,
-          updated_at = now()
-        WHERE id = ${ids.get(s.person)!}`);
+    // Linear in the list, at most MAX_PROVIDERS_PER_PERSON providers a person (provider-scores.ts).
+    const scoreItems: ScoreToApply[] = [];
+    (batch.scores ?? []).forEach((score, n) => {
+      if (!dropped.has(`scores.${n}`)) scoreItems.push({ path: `scores.${n}`, personId: ids.get(score.person)!, person: score.person, score });
+    });
+    const scores = await applyProviderScores(tx, scoreItems);
+    if (scores.rejected.length > 0) {
+      if (!lenient) throw new IngestRejected(scores.rejected);
+      for (const r of scores.rejected) reject(r.path, r.message);
     }
 
     seen = { epoch, ids: learned };
@@ -249,7 +250,7 @@ export async function storeSignals(db: Db, installationId: string, batch: Signal
       interactionsDuplicate: keptInteractions.length - interactionsStored,
       conversationsStored,
       conversationsDuplicate: keptConversations.length - conversationsStored,
-      scoresStored: keptScores.length,
+      scoresStored: scores.stored,
       rejected: lenient ? issues : [],
     };
   }));

@@ -27,6 +27,10 @@ export function testConfig(sandbox: HubSpotSandbox | null, env: Record<string, s
     HUBSPOT_APP_BASE_URL: sandbox?.url ?? 'http://127.0.0.1:9',
     HUBSPOT_API_BASE_URL: sandbox?.url ?? 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
+    // Per-client HTTP limits off: every request of a test comes from 127.0.0.1 (tests of the
+    // limits set them through `env`).
+    API_RATE_LIMIT_PER_MINUTE: '0',
+    INSTALL_RATE_LIMIT_PER_HOUR: '0',
     ...env,
   });
 }

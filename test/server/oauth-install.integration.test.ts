@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthState, consumeOAuthState, STATE_TTL_MS } from '../../src/store/oauth-states.ts';
-import { installations } from '../../src/store/schema.ts';
+import { apiKeys, installations } from '../../src/store/schema.ts';
 import { markDisconnected, unsealTokens } from '../../src/store/installations.ts';
 import { pullJob } from '../../src/jobs/pull.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
@@ -15,15 +15,20 @@ afterAll(async () => {
   await h.close();
 });
 
-/** Runs /install and the sandbox consent, returning the callback URL (code + state). */
-async function consentCallbackUrl(): Promise<URL> {
-  const start = await fetch(`${h.rt.url}/oauth/hubspot/install`, { redirect: 'manual' });
+/** Runs /install and the sandbox consent, returning the callback URL (code + state) and the browser's cookie. */
+async function consent(query = ''): Promise<{ callback: URL; cookie: string; setCookie: string }> {
+  const start = await fetch(`${h.rt.url}/oauth/hubspot/install${query}`, { redirect: 'manual' });
   expect(start.status).toBe(302);
-  const consent = new URL(start.headers.get('location')!);
-  const approved = await fetch(consent, { redirect: 'manual' });
+  const setCookie = start.headers.getSetCookie().join('\n');
+  const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const approved = await fetch(new URL(start.headers.get('location')!), { redirect: 'manual' });
   expect(approved.status).toBe(302);
-  return new URL(approved.headers.get('location')!);
+  return { callback: new URL(approved.headers.get('location')!), cookie, setCookie };
 }
+
+/** The callback as the browser that started the install makes it. */
+const complete = (c: { callback: URL; cookie: string }, accept = 'application/json') => fetch(c.callback, { headers: { accept, cookie: c.cookie } });
+
 
 describe('HubSpot install (OAuth)', () => {
   it('redirects to the authorize URL with client id, redirect URI, scopes and a state', async () => {
@@ -67,19 +72,19 @@ describe('HubSpot install (OAuth)', () => {
   });
 
   it('accepts a state once: replaying the callback is rejected', async () => {
-    const callback = await consentCallbackUrl();
-    const first = await fetch(callback, { headers: { accept: 'application/json' } });
+    const c = await consent();
+    const first = await complete(c);
     expect(first.status).toBe(201);
-    const replay = await fetch(callback, { headers: { accept: 'application/json' } });
+    const replay = await complete(c);
     expect(replay.status).toBe(400);
     expect(((await replay.json()) as { error: { code: string } }).error.code).toBe('INVALID_STATE');
   });
 
   it('rejects an unknown state and a missing code with the problem paths', async () => {
     const before = (await h.rt.store.db.select().from(installations)).length;
-    const callback = await consentCallbackUrl();
-    callback.searchParams.set('state', 'forged-state');
-    const forged = await fetch(callback, { headers: { accept: 'application/json' } });
+    const c = await consent();
+    c.callback.searchParams.set('state', 'forged-state');
+    const forged = await complete(c);
     expect(forged.status).toBe(400);
     const missing = await fetch(`${h.rt.url}/oauth/hubspot/callback?state=x`, { headers: { accept: 'application/json' } });
     const body = (await missing.json()) as { error: { issues: { path: string }[] } };
@@ -97,5 +102,76 @@ describe('HubSpot install (OAuth)', () => {
     expect(await consumeOAuthState(db, 'salesforce', fresh)).toBe(false); // bound to its CRM
     expect(await consumeOAuthState(db, 'hubspot', fresh)).toBe(true);
     expect(await consumeOAuthState(db, 'hubspot', fresh)).toBe(false);
+  });
+});
+
+describe('install bound to the browser (issue 10, item 5)', () => {
+  it('sets the state in an HttpOnly, SameSite=Lax cookie scoped to the install flow; Secure when PUBLIC_URL is https', async () => {
+    const { callback, setCookie } = await consent();
+    expect(setCookie).toContain(`sway_oauth_state=${callback.searchParams.get('state')}`);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).toMatch(/Path=\/oauth\/hubspot/);
+    expect(setCookie).not.toMatch(/Secure/);
+    const publicUrl = h.rt.config.publicUrl;
+    h.rt.config.publicUrl = 'https://sway.example.com';
+    try {
+      const res = await fetch(`${h.rt.url}/oauth/hubspot/install`, { redirect: 'manual' });
+      expect(res.headers.getSetCookie().join()).toMatch(/; Secure/);
+    } finally {
+      h.rt.config.publicUrl = publicUrl;
+    }
+  });
+
+  it("refuses a callback completed in another browser (an attacker's link), with a page saying so", async () => {
+    const before = (await h.rt.store.db.select().from(installations)).length;
+    const attacker = await consent();
+    const victim = await consent(); // the victim's own, unrelated install attempt: a cookie, but not this state's
+    for (const cookie of ['', victim.cookie]) {
+      const page = await fetch(attacker.callback, { headers: { accept: 'text/html', cookie } });
+      expect(page.status).toBe(400);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('not started in this browser');
+      expect(html).toContain('href="/oauth/hubspot/install"');
+      const json = await fetch(attacker.callback, { headers: { accept: 'application/json', cookie } });
+      expect(((await json.json()) as { error: { code: string } }).error.code).toBe('STATE_MISMATCH');
+    }
+    expect(await h.rt.store.db.select().from(installations)).toHaveLength(before);
+    // The attacker's state was not used up by the refusals: it still works in its own browser.
+    expect((await complete(attacker)).status).toBe(201);
+  });
+
+  it('shows a declined install (HubSpot redirects with ?error=) as a page to a browser, JSON to a client that asks', async () => {
+    const url = `${h.rt.url}/oauth/hubspot/callback?error=access_denied&error_description=User+declined`;
+    const page = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('Sway was not installed');
+    const json = await fetch(url, { headers: { accept: 'application/json' } });
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('INSTALL_DECLINED');
+  });
+
+  const ingest = (key: string) =>
+    fetch(`${h.rt.url}/api/v1/signals`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ people: [{ id: 'k' }] }) });
+
+  it('revokes the earlier keys on reinstall, unless the install was started with ?keepKeys=1', async () => {
+    const first = (await (await complete(await consent())).json()) as { installationId: string; apiKey: string };
+    expect((await ingest(first.apiKey)).status).toBe(202);
+    const kept = (await (await complete(await consent('?keepKeys=1'))).json()) as { installationId: string; apiKey: string; keysRevoked: number };
+    expect(kept.installationId).toBe(first.installationId);
+    expect(kept.keysRevoked).toBe(0);
+    expect((await ingest(first.apiKey)).status).toBe(202);
+    expect((await ingest(kept.apiKey)).status).toBe(202);
+    const fresh = (await (await complete(await consent())).json()) as { apiKey: string; keysRevoked: number };
+    expect(fresh.keysRevoked).toBeGreaterThanOrEqual(2);
+    expect((await ingest(first.apiKey)).status).toBe(401);
+    expect((await ingest(kept.apiKey)).status).toBe(401);
+    expect((await ingest(fresh.apiKey)).status).toBe(202);
+    // Only hashes are stored.
+    const stored = await h.rt.store.db.select().from(apiKeys).where(eq(apiKeys.installationId, first.installationId));
+    expect(JSON.stringify(stored)).not.toContain(fresh.apiKey.split('_')[2]);
+    const active = await h.rt.store.db.execute(sql`SELECT count(*)::int AS n FROM api_keys WHERE installation_id = ${first.installationId} AND revoked_at IS NULL`);
+    expect((active as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(1);
   });
 });

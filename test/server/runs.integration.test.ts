@@ -71,4 +71,13 @@ describe('run history API', () => {
     const other = (await (await get('/api/v1/stats/daily', otherKey)).json()) as { days: unknown[] };
     expect(other.days).toEqual([]);
   });
+
+  it('filters by kind=import (sway import runs), as the README documents', async () => {
+    const runId = await startRun(h.rt.store.db, mine.installationId, 'import');
+    await finishRun(h.rt.store.db, runId, { status: 'succeeded', counts: { rows: 3 } });
+    const res = await get('/api/v1/runs?kind=import', mine.apiKey);
+    expect(res.status).toBe(200);
+    const { runs } = (await res.json()) as { runs: { id: string; kind: string }[] };
+    expect(runs).toEqual([expect.objectContaining({ id: runId, kind: 'import' })]);
+  });
 });

@@ -3,13 +3,16 @@
  * wrong type at every field, out-of-range numbers, bad dates, oversized strings and lists,
  * unknown keys (prototype names included), duplicate ids, references to unknown people,
  * ownership clashes, self-interactions, truncated or binary bodies, wrong content types and
- * charsets, missing or wrong API keys, over-limit bodies and batches.
+ * charsets, missing or wrong API keys, over-limit bodies and batches; lone UTF-16 surrogates
+ * and over-long values in every string field, and scores past the per-person provider limit
+ * (issue 10).
  *
  * Every request is malformed by construction (a valid batch plus at least one mutation that
  * the README's contract refuses), so the properties are:
  * - the answer is a 4xx (never a 5xx, never a 2xx), with the `{ error: { code, message } }` body;
  * - the store is unchanged (a checksum over people, emails, handles, interactions and
- *   conversations — counts, plus the people's latest update time — and the score queue).
+ *   conversations — counts, plus the people's latest update time and provider scores — and
+ *   the score queue).
  *
  * Set FUZZ_SEED to replay a failure; fast-check prints the seed and the shrunk request.
  */
@@ -74,7 +77,8 @@ async function checksum(): Promise<string> {
       (SELECT count(*) FROM person_emails WHERE installation_id = ${installationId})::int AS emails,
       (SELECT count(*) FROM person_handles WHERE installation_id = ${installationId})::int AS handles,
       (SELECT count(*) FROM interactions WHERE installation_id = ${installationId})::int AS interactions,
-      (SELECT count(*) FROM conversations WHERE installation_id = ${installationId})::int AS conversations`,
+      (SELECT count(*) FROM conversations WHERE installation_id = ${installationId})::int AS conversations,
+      (SELECT coalesce(sum(jsonb_array_length(provider_scores)), 0) FROM people WHERE installation_id = ${installationId})::int AS provider_scores`,
   );
   return JSON.stringify({ ...row, queued: await h.rt.queues.score.count() });
 }
@@ -378,6 +382,45 @@ const structural = fc.oneof(
     .map(([list, v]) => ({ [list]: v as Json }) as Json),
 ).map((v) => mutation(`structural ${JSON.stringify(v).slice(0, 60)}`, () => v));
 
+/** Every string a batch holds, as a setter: top-level fields, emails, handles, provider names. */
+const STRING_SLOTS: { name: string; limit: number; set: (b: Batch, n: number, v: string) => void }[] = [
+  ...FIELDS.filter(([, f, t]) => t === 'string' && f !== 'kind' && f !== 'network' && f !== 'occurredAt').map(([list, field]) => ({
+    name: `${list}.${field}`,
+    limit: field === 'text' ? 10_000 : field === 'name' ? 200 : field === 'provider' ? 50 : 200,
+    set: (b: Batch, n: number, v: string) => void (item(b, list, n)[field] = v),
+  })),
+  { name: 'people.emails', limit: 254, set: (b, n, v) => void (item(b, 'people', n).emails as Json[]).push(`${v}@fuzz.example`) },
+  { name: 'people.handles.handle', limit: 100, set: (b, n, v) => void ((item(b, 'people', n).handles as Obj[])[0]!.handle = v) },
+  { name: 'people.providerScores.provider', limit: 50, set: (b, n, v) => void ((item(b, 'people', n).providerScores as Obj[])[0]!.provider = v) },
+  { name: 'people.topics', limit: 100, set: (b, n, v) => void (item(b, 'people', n).topics = ['ok', v]) },
+  { name: 'interactions.topics', limit: 100, set: (b, n, v) => void (item(b, 'interactions', n).topics = [v]) },
+];
+const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+/** A lone surrogate (never half of a pair) somewhere in an otherwise fine value. */
+const withLoneSurrogate = fc.tuple(fc.stringMatching(/^[a-z]{0,8}$/), loneSurrogate, fc.stringMatching(/^[a-z]{0,8}$/)).map(([a, s, c]) => `${a}${s}${c}`);
+const loneSurrogates = fc.tuple(fc.constantFrom(...STRING_SLOTS), fc.nat(), withLoneSurrogate).map(([slot, n, v]) =>
+  mutation(`lone surrogate in ${slot.name}: ${JSON.stringify(v)}`, (b) => {
+    slot.set(b, n, v);
+    return asJson(b);
+  }),
+);
+const oversized = fc.tuple(fc.constantFrom(...STRING_SLOTS), fc.nat(), fc.constantFrom(1, 2, 100, 5_000)).map(([slot, n, extra]) =>
+  mutation(`oversized ${slot.name} (+${extra})`, (b) => {
+    // Emails: a local part over 64 characters (3,000 was a 500 once), or a whole address over 254.
+    slot.set(b, n, 'y'.repeat(slot.name === 'people.emails' ? 64 + extra : slot.limit + extra));
+    return asJson(b);
+  }),
+);
+/** 21 providers for one person: in the scores list alone, or beside the person's own. */
+const tooManyProviders = fc.tuple(fc.nat(), fc.boolean()).map(([n, viaScores]) =>
+  mutation(`provider limit (${viaScores ? 'scores' : 'person + scores'})`, (b) => {
+    const p = item(b, 'people', n);
+    if (!viaScores) p.providerScores = Array.from({ length: 20 }, (_, k) => ({ provider: `own-${k}`, score: 1 }));
+    b.scores.push(...Array.from({ length: viaScores ? 21 : 1 }, (_, k) => ({ person: p.id!, provider: `extra-${k}`, score: 2 })));
+    return asJson(b);
+  }),
+);
+
 const bodyMutation = fc.oneof(
   { arbitrary: wrongType, weight: 6 },
   { arbitrary: wrongNested, weight: 2 },
@@ -389,6 +432,9 @@ const bodyMutation = fc.oneof(
   { arbitrary: badReference, weight: 3 },
   { arbitrary: selfInteraction, weight: 1 },
   { arbitrary: ownershipClash, weight: 2 },
+  { arbitrary: loneSurrogates, weight: 3 },
+  { arbitrary: oversized, weight: 3 },
+  { arbitrary: tooManyProviders, weight: 1 },
 );
 
 /**
@@ -467,5 +513,7 @@ describe('POST /api/v1/signals under fuzzing', () => {
     // Both kinds of refusal were exercised, not only one.
     expect(statuses.get(400)).toBeGreaterThan(NUM_RUNS / 2);
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 401, 413, 415]));
-  });
+  // Bounded by NUM_RUNS, not by time: 453 s on PostgreSQL on the 2-core machine at load average ~23
+  // (2026-12-03); the timeout only stops a hung run.
+  }, 1_200_000);
 });
