@@ -19,7 +19,7 @@ export class SandboxHttpError extends Error {
   constructor(
     readonly httpStatus: number,
     readonly body: unknown,
-    readonly contentType: 'json' | 'html' | 'text' = 'json',
+    readonly contentType: 'json' | 'html' | 'text' | 'form' = 'json',
   ) {
     super(Array.isArray(body) ? String((body[0] as RestError | undefined)?.message) : typeof body === 'string' ? body : JSON.stringify(body));
   }

@@ -120,7 +120,9 @@ export function oauthRouter(state: SandboxState, baseUrl: () => string): Router 
       return res.status(200).end();
     }
     if (token && state.accessTokens.delete(token)) return res.status(200).end();
-    throw oauthError('unsupported_token_type', 'this token type is not supported');
+    // The revoke endpoint answers errors form-encoded (jsforce's revokeToken parses them so).
+    const body = new URLSearchParams({ error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+    throw new SandboxHttpError(400, body.toString(), 'form');
   });
 
   router.get(identityPath, (req: Request, res: Response) => {

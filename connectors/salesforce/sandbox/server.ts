@@ -33,6 +33,7 @@ function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunc
   res.status(error.httpStatus);
   if (error.contentType === 'html') res.type('html').send(String(error.body));
   else if (error.contentType === 'text') res.type('text/plain').send(String(error.body));
+  else if (error.contentType === 'form') res.type('application/x-www-form-urlencoded').send(String(error.body));
   else res.json(error.body);
 }
 
