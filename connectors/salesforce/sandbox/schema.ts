@@ -85,7 +85,7 @@ export function standardObjects(): ObjectDef[] {
       name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q',
       fields: [
         ...common('Lead'), ...person, f('Company', 'string', { required: true }),
-        f('Status', 'picklist', { picklist: picklist(DEFAULT_LEAD_STATUSES, DEFAULT_LEAD_STATUSES[0]), restricted: true }),
+        f('Status', 'picklist', { label: 'Lead Status', picklist: picklist(DEFAULT_LEAD_STATUSES, DEFAULT_LEAD_STATUSES[0]), restricted: true }),
         system('IsConverted', 'boolean'), system('ConvertedContactId', 'reference', { referenceTo: ['Contact'] }),
         system('ConvertedAccountId', 'reference', { referenceTo: ['Account'] }), system('ConvertedOpportunityId', 'reference', { referenceTo: ['Opportunity'] }),
       ],
@@ -98,7 +98,7 @@ export function standardObjects(): ObjectDef[] {
       name: 'Opportunity', label: 'Opportunity', labelPlural: 'Opportunities', keyPrefix: '006',
       fields: [
         ...common(''), ref('AccountId', 'Account'), f('Name', 'string', { length: 120, required: true }),
-        f('StageName', 'picklist', { picklist: picklist(DEFAULT_STAGES.map((s) => s[0])), restricted: true, required: true }),
+        f('StageName', 'picklist', { label: 'Stage', picklist: picklist(DEFAULT_STAGES.map((s) => s[0])), restricted: true, required: true }),
         f('Amount', 'currency', { precision: 18, scale: 2 }), f('CloseDate', 'date', { required: true }), f('Probability', 'percent', { precision: 3, scale: 0 }),
         system('IsClosed', 'boolean'), system('IsWon', 'boolean'), ref('CampaignId', 'Campaign'), ref('OwnerId', 'User'),
       ],
