@@ -95,9 +95,10 @@ function process(state: SandboxState, job: BulkJob): void {
   if (job.operation === 'upsert' && keyAt < 0) return fail(job, `InvalidBatch : Field name not found : ${keyField}`);
 
   const results = { columns, successful: [] as string[][], failed: [] as string[][], unprocessed: [] as string[][] };
+  const byKey = keyField ? keyIndex(state, job.object, keyField) : new Map<string, string>();
   for (const row of rows) {
     const id = idAt >= 0 ? row[idAt] ?? '' : '';
-    const outcome = attempt(() => writeRow(state, job, columns, row, id, keyAt));
+    const outcome = attempt(() => writeRow(state, job, columns, row, id, keyAt, byKey));
     if ('ok' in outcome) results.successful.push([outcome.ok.id, String(outcome.ok.created), ...row]);
     else results.failed.push([id, `${outcome.error.statusCode}:${outcome.error.message}:${outcome.error.fields.join(',')} --`, ...row]);
   }
@@ -107,7 +108,20 @@ function process(state: SandboxState, job: BulkJob): void {
   job.state = 'JobComplete';
 }
 
-function writeRow(state: SandboxState, job: BulkJob, columns: string[], row: string[], id: string, keyAt: number): { id: string; created: boolean } {
+/** Upsert's lookup: live records by the lower-cased external id value (built once per job). */
+function keyIndex(state: SandboxState, object: ObjectDef, keyName: string): Map<string, string> {
+  const field = findField(object, keyName)!;
+  const index = new Map<string, string>();
+  for (const r of state.liveRecords(object.name)) {
+    const value = r.values[field.name];
+    if (value !== null && value !== undefined && value !== '') index.set(String(value).toLowerCase(), r.values.Id);
+  }
+  return index;
+}
+
+function writeRow(
+  state: SandboxState, job: BulkJob, columns: string[], row: string[], id: string, keyAt: number, byKey: Map<string, string>,
+): { id: string; created: boolean } {
   const values = rowValues(columns, row);
   const { object } = job;
   if (job.operation === 'insert') return { id: insertRecord(state, object, values).values.Id, created: true };
@@ -118,11 +132,12 @@ function writeRow(state: SandboxState, job: BulkJob, columns: string[], row: str
     deleteRecord(state, record);
     return { id: record.values.Id, created: false };
   }
-  const key = row[keyAt] ?? '';
-  const keyField = findField(object, job.externalIdFieldName!)!;
-  const match = key === '' ? undefined : state.liveRecords(object.name).find((r) => String(r.values[keyField.name] ?? '').toLowerCase() === key.toLowerCase());
-  if (match) return { id: updateRecord(state, object, match.values.Id, values).values.Id, created: false };
-  return { id: insertRecord(state, object, values).values.Id, created: true };
+  const key = (row[keyAt] ?? '').toLowerCase();
+  const match = key === '' ? undefined : byKey.get(key);
+  if (match) return { id: updateRecord(state, object, match, values).values.Id, created: false };
+  const created = insertRecord(state, object, values).values.Id;
+  if (key !== '') byKey.set(key, created);
+  return { id: created, created: true };
 }
 
 function fail(job: BulkJob, message: string): void {

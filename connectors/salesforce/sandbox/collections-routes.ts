@@ -37,12 +37,13 @@ function writeAll(state: SandboxState, allOrNone: boolean, writes: Array<() => {
   return outcomes.map((o) => (o.success ? { success: false, errors: [ROLLED_BACK] } : o));
 }
 
-function snapshot(record: StoredRecord): () => void {
+function snapshot(state: SandboxState, record: StoredRecord): () => void {
   const values = structuredClone(record.values);
   const deletedAt = record.deletedAt;
   return () => {
     record.values = values;
     record.deletedAt = deletedAt;
+    state.touched(record.type);
   };
 }
 
@@ -73,7 +74,7 @@ export function collectionsRouter(state: SandboxState): Router {
     res.json(writeAll(state, allOrNone, records.map((input, i) => () => {
       if (input.Id !== undefined || input.id !== undefined) fail('INVALID_FIELD', 'cannot specify Id in an insert call');
       const record = insertRecord(state, objects[i]!, input);
-      return { id: record.values.Id, undo: () => state.records.delete(record.values.Id) };
+      return { id: record.values.Id, undo: () => state.removeRecord(record) };
     })));
   });
 
@@ -84,7 +85,7 @@ export function collectionsRouter(state: SandboxState): Router {
       const id = input.Id ?? input.id;
       if (id === undefined) return fail('MISSING_ARGUMENT', 'Id not specified in an update call');
       const live = typeof id === 'string' ? state.live(objects[i]!.name, id) : undefined;
-      const undo = live ? snapshot(live) : undefined;
+      const undo = live ? snapshot(state, live) : undefined;
       const record = updateRecord(state, objects[i]!, id, input);
       return { id: record.values.Id, ...(undo ? { undo } : {}) };
     })));
@@ -99,7 +100,7 @@ export function collectionsRouter(state: SandboxState): Router {
       const record = id ? state.records.get(id) : undefined;
       if (!record) return fail('MALFORMED_ID', `malformed id ${raw}`);
       if (record.deletedAt !== undefined) return fail('ENTITY_IS_DELETED', 'entity is deleted');
-      const undo = snapshot(record);
+      const undo = snapshot(state, record);
       deleteRecord(state, record);
       return { id: record.values.Id, undo };
     })));

@@ -112,7 +112,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
       Object.assign(master.values, { LastModifiedDate: sfDateTime(state.now()), SystemModstamp: sfDateTime(state.now()) });
     },
     getRecord(type, id) {
-      const record = [...state.records.values()].find((r) => r.type === objectOf(type).name && r.values.Id.slice(0, 15) === id.slice(0, 15));
+      const record = state.recordsOf(objectOf(type).name).find((r) => r.values.Id.slice(0, 15) === id.slice(0, 15));
       return record ? structuredClone(record.values) : undefined;
     },
     listRecords: (type) => state.liveRecords(objectOf(type).name).map((r) => structuredClone(r.values)),

@@ -18,7 +18,7 @@ function dataTable(state: SandboxState, name: string, includeDeleted: boolean): 
   return {
     name: object.name,
     fields: state.visibleFields(object),
-    rows: () => [...state.records.values()].filter((r) => r.type === object.name && (includeDeleted || r.deletedAt === undefined)).map((r) => r.values),
+    rows: () => state.recordsOf(object.name).filter((r) => includeDeleted || r.deletedAt === undefined).map((r) => r.values),
   };
 }
 

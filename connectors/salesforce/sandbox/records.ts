@@ -117,7 +117,7 @@ export function insertRecord(state: SandboxState, object: ObjectDef, input: Valu
   derive(state, object.name, v);
   stamp(state, v, true);
   const record: StoredRecord = { type: object.name, values: v };
-  state.records.set(v.Id, record);
+  state.addRecord(record);
   return record;
 }
 
@@ -132,6 +132,7 @@ export function updateRecord(state: SandboxState, object: ObjectDef, id: unknown
   Object.assign(record.values, values);
   derive(state, object.name, record.values);
   stamp(state, record.values, false);
+  state.touched(object.name);
   return record;
 }
 
@@ -140,6 +141,7 @@ export function deleteRecord(state: SandboxState, record: StoredRecord, masterRe
   record.values.IsDeleted = true;
   if (masterRecordId) record.values.MasterRecordId = masterRecordId;
   record.values.SystemModstamp = sfDateTime(state.now());
+  state.touched(record.type);
 }
 
 function lockCheck(state: SandboxState, id: string | undefined): void {

@@ -77,6 +77,10 @@ export class SandboxServer {
     if (this.baseUrl) return this.baseUrl;
     if (!this.app) throw new Error('Salesforce sandbox: no app');
     const server = createServer(this.app);
+    // Node closes idle keep-alive sockets after 5 s; a client reusing one just as it closes gets
+    // ECONNRESET, and jsforce then retries a Bulk PUT with its body stream already spent (an
+    // empty upload). Salesforce's edge keeps idle connections far longer; so does the sandbox.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {

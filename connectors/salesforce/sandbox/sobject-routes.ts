@@ -35,8 +35,8 @@ export function sobjectRouter(state: SandboxState): Router {
     const earliest = state.now() - DELETED_WINDOW_MS;
     if (start < earliest - 60_000) throw restError(400, 'INVALID_REPLICATION_DATE', 'startDate before org replication enabled date or older than 30 days');
     if (end < start) throw restError(400, 'INVALID_REPLICATION_DATE', 'EndDate before StartDate');
-    const deletedRecords = [...state.records.values()]
-      .filter((r) => r.type === object.name && r.deletedAt !== undefined && r.deletedAt >= start && r.deletedAt <= end)
+    const deletedRecords = state.recordsOf(object.name)
+      .filter((r) => r.deletedAt !== undefined && r.deletedAt >= start && r.deletedAt <= end)
       .sort((a, b) => a.deletedAt! - b.deletedAt!)
       .map((r) => ({ id: r.values.Id, deletedDate: sfDateTime(r.deletedAt!) }));
     res.json({ deletedRecords, earliestDateAvailable: sfDateTime(earliest), latestDateCovered: sfDateTime(Math.min(end, state.now())) });

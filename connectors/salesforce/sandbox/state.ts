@@ -54,6 +54,9 @@ export const sfDateTime = (ms: number): string => new Date(ms).toISOString().rep
 export class SandboxState {
   readonly objects = new Map<string, ObjectDef>();
   readonly records = new Map<string, StoredRecord>(); // by 18-char id, every object
+  private readonly byType = new Map<string, Map<string, StoredRecord>>(); // the same records per object
+  /** Field-level security from FieldPermissions rows, rebuilt after any of them changes. */
+  private grants: Map<string, { read: boolean; edit: boolean }> | undefined;
   readonly customFields: CustomFieldRecord[] = [];
   readonly stages = new Map<string, StageMeta>(DEFAULT_STAGES.map(([v, probability, closed, won]) => [v, { probability, closed, won }]));
   readonly codes = new Map<string, AuthCode>();
@@ -99,8 +102,32 @@ export class SandboxState {
     return record && record.type === type && record.deletedAt === undefined ? record : undefined;
   }
 
+  addRecord(record: StoredRecord): void {
+    this.records.set(record.values.Id, record);
+    let ofType = this.byType.get(record.type);
+    if (!ofType) this.byType.set(record.type, (ofType = new Map()));
+    ofType.set(record.values.Id, record);
+    this.touched(record.type);
+  }
+
+  removeRecord(record: StoredRecord): void {
+    this.records.delete(record.values.Id);
+    this.byType.get(record.type)?.delete(record.values.Id);
+    this.touched(record.type);
+  }
+
+  /** Every record of `type`, deleted ones included, in creation order. */
+  recordsOf(type: string): StoredRecord[] {
+    return [...(this.byType.get(type)?.values() ?? [])];
+  }
+
   liveRecords(type: string): StoredRecord[] {
-    return [...this.records.values()].filter((r) => r.type === type && r.deletedAt === undefined);
+    return this.recordsOf(type).filter((r) => r.deletedAt === undefined);
+  }
+
+  /** Writers call this after changing a record of `type` (permissions are cached). */
+  touched(type: string): void {
+    if (type === 'FieldPermissions') this.grants = undefined;
   }
 
   /**
@@ -109,14 +136,17 @@ export class SandboxState {
    */
   canAccess(object: ObjectDef, field: FieldDef, mode: 'read' | 'edit'): boolean {
     if (!field.custom || this.adminMode) return true;
-    const name = `${object.name}.${field.name}`.toLowerCase();
-    for (const r of this.records.values()) {
-      if (r.type !== 'FieldPermissions' || r.deletedAt !== undefined) continue;
-      const v = r.values;
-      if (String(v.Field).toLowerCase() !== name) continue;
-      if (mode === 'read' ? v.PermissionsRead === true || v.PermissionsEdit === true : v.PermissionsEdit === true) return true;
+    if (!this.grants) {
+      this.grants = new Map();
+      for (const { values: v } of this.liveRecords('FieldPermissions')) {
+        const key = String(v.Field).toLowerCase();
+        const grant = this.grants.get(key) ?? { read: false, edit: false };
+        grant.edit ||= v.PermissionsEdit === true;
+        grant.read ||= v.PermissionsRead === true || v.PermissionsEdit === true;
+        this.grants.set(key, grant);
+      }
     }
-    return false;
+    return this.grants.get(`${object.name}.${field.name}`.toLowerCase())?.[mode] === true;
   }
 
   /** The fields of `object` the API user can read, in definition order. */

@@ -51,7 +51,7 @@ describe('Bulk API 2.0 ingest', () => {
   });
 
   it('moves a job through its states over polls and serves result CSVs', async () => {
-    const [id] = sandbox.seedRecords('Lead', [{ LastName: 'Lee', Company: 'Acme' }]);
+    const id = sandbox.seedRecords('Lead', [{ LastName: 'Lee', Company: 'Acme' }])[0]!;
     const created = await api(JOBS, { method: 'POST', body: JSON.stringify({ object: 'Lead', operation: 'update', contentType: 'CSV', lineEnding: 'LF' }) });
     const job = created.json();
     expect(job).toMatchObject({ state: 'Open', object: 'Lead', operation: 'update', apiVersion: 68, contentType: 'CSV', lineEnding: 'LF' });
@@ -83,7 +83,7 @@ describe('Bulk API 2.0 ingest', () => {
     await job.uploadData('LastName,Email\nA,a@acme.test\nB,b@acme.test\n');
     await job.abort();
     expect((await job.check()).state).toBe('Aborted');
-    const unprocessed = await job.getUnprocessedRecords();
+    const unprocessed = (await job.getUnprocessedRecords()) as unknown as Array<Record<string, string>>;
     expect(unprocessed.map((r) => r.LastName)).toEqual(['A', 'B']);
     expect(sandbox.listRecords('Contact')).toHaveLength(0);
   });

@@ -127,6 +127,9 @@ describe('deleted records and merges', () => {
     const merged = await conn.query(`SELECT Id, IsDeleted, MasterRecordId FROM Contact WHERE IsDeleted = true AND Id IN ('${dupe}', '${gone}')`, { scanAll: true });
     expect(sandbox.requests.at(-1)!.path).toBe('/services/data/v68.0/queryAll');
     expect(merged.records.map((r) => [r.Id, r.MasterRecordId])).toEqual([[dupe, master], [gone, null]]);
+    // The documented path ends in a slash: '/deleted/?start&end'.
+    const slash = await fetch(`${sandbox.url}/services/data/v68.0/sobjects/Contact/deleted/?start=2026-12-01T09:00:00Z&end=2026-12-01T11:00:00Z`, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    expect(((await slash.json()) as { deletedRecords: unknown[] }).deletedRecords).toHaveLength(2);
     const tooOld = await rejection(conn.sobject('Contact').deleted('2026-10-01T00:00:00Z', '2026-12-01T00:00:00Z'));
     expect(tooOld.errorCode).toBe('INVALID_REPLICATION_DATE');
   });
