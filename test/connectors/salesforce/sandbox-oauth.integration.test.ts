@@ -98,6 +98,37 @@ describe('refresh', () => {
   });
 });
 
+describe('jsforce and rotation', () => {
+  // jsforce 3.10.16's built-in refresh (connection.js oauthRefreshFn) keeps only the new access
+  // token: with rotation on, its second refresh sends the dead refresh token. The connector must
+  // pass its own refreshFn that stores the rotated token (under the shared lock).
+  it('jsforce\'s own refresh loses a rotated refresh token; a refreshFn that keeps it does not', async () => {
+    sandbox.setRotateRefreshTokens(true);
+    const plain = await connect(sandbox);
+    clock += 2 * 3600_000 + 1;
+    await plain.request('/limits'); // first refresh: fine, but the rotated token is dropped
+    clock += 2 * 3600_000 + 1;
+    const error = await rejection(plain.request('/limits'));
+    expect(error.message).toBe('Unable to refresh session due to: expired access/refresh token');
+
+    const kept = await connect(sandbox);
+    const conn = new Connection({
+      oauth2: kept.oauth2, version: VERSION, instanceUrl: kept.instanceUrl, accessToken: kept.accessToken!, refreshToken: kept.refreshToken!,
+      refreshFn: (c, callback) => {
+        c.oauth2.refreshToken(c.refreshToken!).then((res) => {
+          c.refreshToken = res.refresh_token ?? c.refreshToken; // keep the rotated token
+          callback(undefined, res.access_token, res);
+        }, (e: Error) => callback(e));
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      clock += 2 * 3600_000 + 1;
+      await conn.request('/limits');
+    }
+    expect(sandbox.requests.filter((r) => r.grantType === 'refresh_token').map((r) => r.status)).toEqual([200, 400, 200, 200, 200]);
+  });
+});
+
 describe('revoke', () => {
   it('revoking the refresh token ends it and the sessions issued with it', async () => {
     const conn = await connect(sandbox);
