@@ -68,6 +68,9 @@ describe('faults', () => {
     expect(sandbox.listRecords('Contact')).toHaveLength(0);
     expect(sandbox.apiUsage.used).toBe(0);
     expect(sandbox.requests.filter((r) => r.injected).map((r) => r.status)).toEqual([503, 403]);
+    // OAuth is never faulted: a refresh goes through while every API call is refused.
+    await conn.oauth2.refreshToken(conn.refreshToken!);
+    expect(sandbox.requests.at(-1)).toMatchObject({ grantType: 'refresh_token', status: 200 });
     sandbox.setFaults({});
     await conn.sobject('Contact').create({ LastName: 'C' });
     expect(sandbox.listRecords('Contact')).toHaveLength(1);
