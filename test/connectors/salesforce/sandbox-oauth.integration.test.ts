@@ -98,6 +98,23 @@ describe('refresh', () => {
   });
 });
 
+describe('session length', () => {
+  it('follows accessTokenTtlSeconds (the org session timeout)', async () => {
+    const short = createSalesforceSandbox({ now: () => clock, accessTokenTtlSeconds: 60 });
+    await short.start();
+    try {
+      const conn = await connect(short);
+      const limits = () => fetch(`${short.url}/services/data/v${VERSION}/limits`, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+      clock += 59_000;
+      expect((await limits()).status).toBe(200);
+      clock += 1_000;
+      expect((await limits()).status).toBe(401);
+    } finally {
+      await short.stop();
+    }
+  });
+});
+
 describe('jsforce and rotation', () => {
   // jsforce 3.10.16's built-in refresh (connection.js oauthRefreshFn) keeps only the new access
   // token: with rotation on, its second refresh sends the dead refresh token. The connector must
