@@ -187,6 +187,7 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
     const head = await client.query<{ at: Date }>('SELECT computed_at AS at FROM match_snapshots WHERE installation_id = $1', [installationId]);
     if (head.rows.length === 0) return null;
     const conn = await client.connect();
+    let broken: Error | undefined;
     try {
       const chunks: Buffer[] = [];
       const stream = conn.query(copyTo(`COPY (SELECT data FROM match_snapshots WHERE installation_id = ${uuidLiteral(installationId)}) TO STDOUT (FORMAT binary)`));
@@ -195,8 +196,11 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
       if (all.length < 25 || all.readInt16BE(19) !== 1) return null; // deleted in between
       const len = all.readInt32BE(21);
       return { computedAt: head.rows[0]!.at, data: all.subarray(25, 25 + len) };
+    } catch (err) {
+      broken = err as Error;
+      throw err;
     } finally {
-      conn.release();
+      conn.release(broken); // a connection that failed mid-COPY is destroyed, not reused
     }
   }
   const [row] = await db.select().from(matchSnapshots).where(and(eq(matchSnapshots.installationId, installationId)));
