@@ -52,9 +52,21 @@ function* csvChunks(installationId: string, rows: readonly MatchRow[], at: strin
 /**
  * Replaces the matches of `scope` ('all' of the installation, or these prospects) by `rows`;
  * a full run ('all') also drops matches of people no longer linked to a CRM contact.
+ * `snapshot`: a full run's snapshot, saved in the same transaction, so the matches and the
+ * snapshot they came from become visible together — a run killed before this commit leaves
+ * the old snapshot, and the retry is full again (issue 17: a snapshot saved first made the
+ * retry incremental over matches never written).
  */
-export async function replaceMatches(db: Db, installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[], computedAt: Date): Promise<void> {
+export async function replaceMatches(
+  db: Db,
+  installationId: string,
+  scope: 'all' | readonly number[],
+  rows: readonly MatchRow[],
+  computedAt: Date,
+  snapshot?: { data: Buffer; computedAt: Date },
+): Promise<void> {
   await db.transaction(async (tx) => {
+    if (snapshot) await saveSnapshot(tx as unknown as Db, installationId, snapshot.data, snapshot.computedAt);
     if (scope === 'all') {
       await tx.execute(sql`DELETE FROM matches WHERE installation_id = ${installationId}`);
     } else if (scope.length > 0) {

@@ -36,6 +36,12 @@ export async function markAbandoned(db: Db, where: { jobIds: string[]; except?: 
   return done.length;
 }
 
+/** True when this job already has a run that did not succeed (still "running", failed or abandoned). */
+export async function hasUnfinishedRun(db: Db, kind: RunKind, jobId: string): Promise<boolean> {
+  const [row] = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.kind, kind), eq(runs.jobId, jobId), ne(runs.status, 'succeeded'))).limit(1);
+  return !!row;
+}
+
 /** Job ids of every "running" run (all installations), to check against the queue. */
 export async function runningJobIds(db: Db): Promise<string[]> {
   const rows = await db.selectDistinct({ jobId: runs.jobId }).from(runs).where(eq(runs.status, 'running'));
