@@ -106,7 +106,8 @@ export async function enqueue(queues: Queues, kind: JobKind, installationId: str
   }
   const delay = kind === 'score' ? (debounce.get(queues) ?? 0) : 0;
   const opts: JobsOptions = {
-    jobId: jobId(kind, installationId, `${trigger}-${Date.now().toString(36)}`),
+    // From the trigger, as for other kinds: a job retried after a crash re-queues nothing new.
+    jobId: jobId(kind, installationId, trigger),
     // keepLastIfActive: one running + one waiting. A delayed (debounced) score is replaced by the
     // newest trigger, which restarts its delay (a score waiting to retry is replaced too: the new
     // job does the same whole-installation work).
