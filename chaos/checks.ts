@@ -66,13 +66,15 @@ export async function prospectsWithoutMatches(db: Db, installationId: string): P
 }
 
 /** Jobs not finished, failed, or still running once the run is over (a scheduler's next run excluded). */
-export async function stuckJobs(queues: Queues): Promise<{ total: number; byState: Record<string, number> }> {
+export async function stuckJobs(queues: Queues): Promise<{ total: number; byState: Record<string, number>; failed: string[] }> {
   const byState: Record<string, number> = {};
+  const failed: string[] = [];
   for (const q of Object.values(queues)) {
+    for (const j of await q.getFailed(0, 4)) failed.push(`${j.id}: ${j.failedReason}`.slice(0, 300));
     const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'failed');
     for (const [k, v] of Object.entries(c)) byState[k] = (byState[k] ?? 0) + (v ?? 0);
     const delayed = (await q.getDelayed()).filter((j) => !j.id?.startsWith('repeat:')).length;
     byState.delayed = (byState.delayed ?? 0) + delayed;
   }
-  return { total: Object.values(byState).reduce((a, b) => a + b, 0), byState };
+  return { total: Object.values(byState).reduce((a, b) => a + b, 0), byState, failed };
 }

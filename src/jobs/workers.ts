@@ -9,8 +9,8 @@
  * fail jobs for good on the second kill, their attempts unused.
  *
  * One at a time: pull, score, match and push hold a Redis lock per installation and kind while
- * they run (owner: the job id, so the same job run again after a crash takes it back at once).
- * A job that finds it held waits in delayed without spending an attempt.
+ * they run (it expires JOB_STALL_MS after its holder died). A job that finds it held waits in
+ * delayed without spending an attempt.
  * `close()` lets active jobs finish — what SIGTERM calls.
  */
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
@@ -36,8 +36,11 @@ const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId:
   webhook: webhookJob,
 };
 
-/** Stalls a job may survive: a worker killed this often in one job's life is an outage, not a poison job. */
-export const MAX_STALLED = 20;
+/**
+ * Stalls a job may survive: a worker killed (or starved of CPU past its lock) this often in one
+ * job's life is an outage or an overloaded machine, not a poison job.
+ */
+export const MAX_STALLED = 50;
 
 export interface Workers {
   close(): Promise<void>;
@@ -57,7 +60,10 @@ export function startWorkers(ctx: JobContext, connection: ConnectionOptions, pre
           const run = () => HANDLERS[kind](ctx, installationId, job.id!, job.data);
           try {
             if (!COALESCED_KINDS.has(kind)) return await run();
-            const lock = new RedisLock(ctx.access.redis, `${prefix}:run-lock:${kind}:${installationId}`, settings.stallMs, job.id!);
+            // Owner: this pickup of the job (id and BullMQ token). A job BullMQ thinks stalled while
+            // its first run is still alive (an event loop blocked past the lock) must not run twice
+            // at once; after a real crash the hold expires within JOB_STALL_MS.
+            const lock = new RedisLock(ctx.access.redis, `${prefix}:run-lock:${kind}:${installationId}`, settings.stallMs, `${job.id}:${token}`);
             if (!(await lock.whileHeld(run))) {
               await job.moveToDelayed(Date.now() + lockRetryMs, token);
               throw new DelayedError();

@@ -4,9 +4,8 @@
  * (src/sync/access.ts), the webhook drain (src/jobs/webhook.ts) and the one-run-at-a-time rule
  * for pull, score, match and push (src/jobs/workers.ts) all use this one helper.
  *
- * `owner` defaults to a random id; the workers pass the BullMQ job id instead, so a job that a
- * crashed worker left behind and another worker now runs again (a stalled job) takes its own
- * lock back at once instead of waiting for it to expire.
+ * `owner` defaults to a random id; acquiring again as the same owner succeeds (and refreshes
+ * the expiry).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
