@@ -45,7 +45,9 @@ const smoke = flag('smoke');
 const CONTACTS = num('contacts', smoke ? 1000 : 10_000);
 const KILLS = num('kills', smoke ? 4 : 20);
 const rnd = mulberry32(num('seed', 1));
-const OUTAGE_MS = num('outage-ms', smoke ? 8_000 : 20_000);
+// Longer than the push engine's own retries of a batch (~15 s), so runs fail and the queue's
+// backoff takes over, as in a 30-minute outage with the default settings.
+const OUTAGE_MS = num('outage-ms', smoke ? 20_000 : 60_000);
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const KINDS = ['pull', 'score', 'match', 'push'] as const;
 const log = (msg: string) => process.stderr.write(`[chaos] ${msg}\n`);
@@ -132,7 +134,7 @@ const result = await (async () => {
   const roundDone = () => {
     const now = new Map(sandbox.listContacts().map((c) => [c.id, JSON.stringify(Object.entries(c.properties).filter(([k]) => k.startsWith('sway_')).sort())]));
     let changed = 0;
-    for (const [id, v] of now) if (lastValues.get(id) !== v) changed++;
+    for (const [id, v] of now) if ((lastValues.get(id) ?? '[]') !== v) changed++;
     minimumWriteCalls += Math.ceil(changed / 100);
     lastValues = now;
   };
