@@ -43,7 +43,8 @@ const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId:
 export const MAX_STALLED = 50;
 
 export interface Workers {
-  close(): Promise<void>;
+  /** `force`: stop at once, leaving active jobs to be found stalled and run again (a crash, in tests). */
+  close(force?: boolean): Promise<void>;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = { attempts: MAX_ATTEMPTS, backoffMs: 5_000, backoffMaxMs: 600_000, stallMs: 30_000, scoreDebounceMs: 0 };
@@ -92,8 +93,8 @@ export function startWorkers(ctx: JobContext, connection: ConnectionOptions, pre
   );
   for (const w of workers) w.on('error', (err) => ctx.logger.error({ error: err.message }, 'worker error'));
   return {
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    async close(force = false) {
+      await Promise.all(workers.map((w) => w.close(force)));
     },
   };
 }
