@@ -82,8 +82,9 @@ const env: Record<string, string> = {
   PUBLIC_URL: url,
   PORT: String(port),
   // A killed job resumes after this; short, but not so short that a busy machine's CPU-bound
-  // match run misses BullMQ's lock renewal and is taken for stalled.
-  JOB_STALL_MS: '4000',
+  // score or match run (seconds of synchronous work on 2 loaded cores) misses BullMQ's lock
+  // renewal and is taken for stalled (at 1–4 s, runs were "stalled" 50 times without a kill).
+  JOB_STALL_MS: smoke ? '6000' : '15000',
   JOB_BACKOFF_MS: '200',
   JOB_BACKOFF_MAX_MS: '2000',
   SCORE_DEBOUNCE_MS: '1000',
