@@ -93,6 +93,7 @@ program
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
 (await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
 (await import('./keys-cli.ts')).registerKeysCommands(program);
+(await import('./jobs/retry-run.ts')).registerRunCommands(program, processEnv());
 
 // Errors thrown inside any command's action (people, match, …) end the same way: one line.
 await program.parseAsync(process.argv).catch(fail);

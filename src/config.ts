@@ -88,6 +88,16 @@ const EnvSchema = z.object({
   INSTALL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(30),
   /** Behind a reverse proxy: express's `trust proxy` (hops, `true`, or addresses/subnets), so the client is the forwarded address. */
   TRUST_PROXY: optionalText,
+  /** Every CRM request is abandoned (and retried as a transient failure) after this long without an answer. */
+  HUBSPOT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Queue attempts per job, and the capped exponential backoff between them (README: Reliability). */
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(15),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(5_000),
+  JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
+  /** How soon a job whose worker died is noticed and run again (BullMQ lock duration and stall check). */
+  JOB_STALL_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
+  /** Ingest batches inside this window start one score run, not one each. */
+  SCORE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,7 +117,9 @@ export interface Config {
     apiBaseUrl: string;
     scopes: string[];
     rateLimit: { limit: number; intervalMs: number; share: number; searchLimit: number };
+    timeoutMs: number;
   };
+  jobs: JobSettings;
   pushConcurrency: number;
   pullIntervalMs: number;
   matching: { partitions: number; fullEveryMs: number };
@@ -115,6 +127,15 @@ export interface Config {
   /** Per-client request limits of the HTTP server (src/server/rate-limits.ts); 0 = none. */
   rateLimits: { apiPerMinute: number; installPerHour: number; trustProxy?: boolean | number | string };
   logLevel: string;
+}
+
+/** Queue behaviour under crashes and outages (src/jobs/queues.ts, src/jobs/workers.ts). */
+export interface JobSettings {
+  attempts: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  stallMs: number;
+  scoreDebounceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -155,7 +176,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBaseUrl: trimSlash(e.HUBSPOT_API_BASE_URL),
       scopes: e.HUBSPOT_SCOPES.split(/[\s,]+/).filter(Boolean),
       rateLimit: { limit: e.HUBSPOT_RATE_LIMIT, intervalMs: e.HUBSPOT_RATE_INTERVAL_MS, share: e.HUBSPOT_RATE_SHARE, searchLimit: e.HUBSPOT_SEARCH_RATE_LIMIT },
+      timeoutMs: e.HUBSPOT_TIMEOUT_MS,
     },
+    jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, backoffMaxMs: e.JOB_BACKOFF_MAX_MS, stallMs: e.JOB_STALL_MS, scoreDebounceMs: e.SCORE_DEBOUNCE_MS },
     pushConcurrency: e.PUSH_CONCURRENCY,
     matching: { partitions: e.MATCH_PARTITIONS, fullEveryMs: e.MATCH_FULL_EVERY_HOURS * 3600_000 },
     pullIntervalMs: e.PULL_INTERVAL_MINUTES * 60_000,

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { accessDepsFrom, type JobContext } from './jobs/context.ts';
 import { assertRedisReachable, closeQueues, createQueues, redisConnection, type Queues } from './jobs/queues.ts';
+import { reassertSchedules, sweepAbandonedRuns } from './jobs/startup.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
+import { setRequestTimeout } from '../connectors/hubspot/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp } from './server/app.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -31,13 +33,23 @@ export async function startRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   await assertRedisReachable(config.redis.url);
   const store = await openStore(config);
+  setRequestTimeout(config.hubspot.timeoutMs);
   const connection = redisConnection(config.redis.url);
-  const queues = createQueues(connection, config.redis.prefix);
+  const queues = createQueues(connection, config.redis.prefix, { attempts: config.jobs.attempts, scoreDebounceMs: config.jobs.scoreDebounceMs });
   const jobs: JobContext = { db: store.db, queues, logger, access: accessDepsFrom(config, store.db, connection), pushConcurrency: config.pushConcurrency, matching: config.matching };
   let workers: Workers | undefined;
   let server: Server | undefined;
   let url: string | undefined;
-  if (options.workers) workers = startWorkers(jobs, connection, config.redis.prefix);
+  let sweep: NodeJS.Timeout | undefined;
+  if (options.workers) {
+    workers = startWorkers(jobs, connection, config.redis.prefix, 2, config.jobs);
+    // Redis may have lost the schedules; runs of killed processes are marked (src/jobs/startup.ts).
+    await reassertSchedules(store.db, queues, config.pullIntervalMs);
+    const swept = () => sweepAbandonedRuns(store.db, queues).catch((err) => logger.warn({ error: (err as Error).message }, 'abandoned-run sweep failed'));
+    await swept();
+    sweep = setInterval(swept, Math.max(60_000, config.jobs.stallMs * 4));
+    sweep.unref();
+  }
   if (options.server) {
     const app = createApp({ config, db: store.db, queues, logger });
     const port = options.listenPort ?? config.port;
@@ -64,6 +76,7 @@ export async function startRuntime(
     url,
     async close() {
       // Order matters: stop taking requests, let active jobs finish, then drop connections.
+      if (sweep) clearInterval(sweep);
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       if (workers) await workers.close();
       await closeQueues(queues);

@@ -21,3 +21,8 @@ export const HUBSPOT_BATCH_MAX = 100;
 export const HUBSPOT_PAGE_MAX = 100;
 /** Public apps: 100 requests per 10 s per installed account. https://developers.hubspot.com/docs/api/usage-details */
 export const HUBSPOT_RATE_LIMIT = { requests: 100, intervalMs: 10_000 } as const;
+/**
+ * A request without a byte of answer for this long is abandoned and retried (HUBSPOT_TIMEOUT_MS).
+ * HubSpot answers in well under a second; batch writes of 100 take a few.
+ */
+export const HUBSPOT_REQUEST_TIMEOUT_MS = 30_000;

@@ -9,8 +9,47 @@
  * so every call passes `callOptions(session)` as its last argument, with strategy 'append'
  * (keeping the SDK's own header middleware).
  */
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { Client } from '@hubspot/api-client';
 import type { CrmSession, RequestKind } from '../connector.ts';
+import { HUBSPOT_REQUEST_TIMEOUT_MS } from './api.ts';
+
+/**
+ * Every request — SDK calls and the OAuth token requests alike (both go through node-fetch
+ * with the Client's httpAgent) — gives up when its connection sees no byte for the timeout:
+ * the socket is destroyed, node-fetch rejects with a network error, and errors.ts classifies it
+ * as TRANSIENT (retried with backoff). Issue 17: a connection HubSpot accepted and never
+ * answered held a push "active" forever. node-fetch 2 has no per-request signal in the SDK's
+ * http library, so the deadline lives on the socket.
+ */
+let timeoutMs = HUBSPOT_REQUEST_TIMEOUT_MS;
+const agents = new Map<string, http.Agent>();
+
+/** Sets the deadline for requests started from now on (HUBSPOT_TIMEOUT_MS; src/runtime.ts). */
+export function setRequestTimeout(ms: number): void {
+  timeoutMs = ms;
+}
+
+function agentFor(baseUrl: string): http.Agent {
+  const secure = baseUrl.startsWith('https:');
+  const key = `${secure ? 'https' : 'http'}:${timeoutMs}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const ms = timeoutMs;
+    const Base = secure ? https.Agent : http.Agent;
+    agent = new (class extends Base {
+      override createConnection(...args: Parameters<http.Agent['createConnection']>): Duplex {
+        const socket = super.createConnection(...args) as Duplex & { setTimeout(ms: number, cb: () => void): void };
+        socket.setTimeout(ms, () => socket.destroy(Object.assign(new Error(`no answer from HubSpot within ${ms} ms`), { code: 'ETIMEDOUT' })));
+        return socket;
+      }
+    })({ keepAlive: true });
+    agents.set(key, agent);
+  }
+  return agent;
+}
 
 interface RequestContextLike {
   getUrl(): string;
@@ -24,7 +63,7 @@ interface ResponseContextLike {
 const kindOf = (url: string): RequestKind => (/\/search(\?|$)/.test(url) ? 'search' : 'standard');
 
 export function sessionClient(session: CrmSession): Client {
-  return new Client({ accessToken: session.accessToken, basePath: session.apiBaseUrl, numberOfApiCallRetries: 0 });
+  return new Client({ accessToken: session.accessToken, basePath: session.apiBaseUrl, numberOfApiCallRetries: 0, httpAgent: agentFor(session.apiBaseUrl) });
 }
 
 /** The SDK's call-time options type is per API module; they all accept this shape. */
@@ -33,7 +72,9 @@ export type CallOptions = never;
 /** Options for one SDK call (fresh per call: pre and post share the request's kind). */
 export function callOptions(session: CrmSession): CallOptions | undefined {
   const hooks = session.hooks;
-  if (!hooks) return undefined;
+  // Even without hooks: with no call options the generated APIs drop the Client's middleware,
+  // and with it the timeout agent.
+  if (!hooks) return { middleware: [], middlewareMergeStrategy: 'append' } as unknown as CallOptions;
   let kind: RequestKind = 'standard';
   const middleware = {
     pre: async (ctx: unknown) => {
@@ -51,5 +92,18 @@ export function callOptions(session: CrmSession): CallOptions | undefined {
 }
 
 export function anonymousClient(apiBaseUrl: string): Client {
-  return new Client({ basePath: apiBaseUrl, numberOfApiCallRetries: 0 });
+  const client = new Client({ basePath: apiBaseUrl, numberOfApiCallRetries: 0, httpAgent: agentFor(apiBaseUrl) });
+  // apiRequest (the OAuth token calls) sends through node-fetch without the agent: bound it by a
+  // deadline instead; the abandoned request's socket closes when the server gives up on it.
+  const apiRequest = client.apiRequest.bind(client);
+  client.apiRequest = (opts) => withDeadline(apiRequest(opts), timeoutMs);
+  return client;
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer from HubSpot within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

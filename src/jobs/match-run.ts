@@ -121,7 +121,10 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   const authority = topicAuthority(graph, dict.names.length, people.topics);
   const signals = buildGlobalSignals(people, dict.names, authority.levels, codes);
   t.lap('rank');
-  await saveSnapshot(db, installationId, encodeSnapshot(signals), now);
+  const snapshot = { data: encodeSnapshot(signals), computedAt: now };
+  // Scored here: the snapshot is saved with the matches, in their transaction (replaceMatches).
+  // Left to partitions: they read it, so it is saved now (matchJob reruns full if this job dies before its flow exists).
+  if (options.scoreHere === false) await saveSnapshot(db, installationId, snapshot.data, now);
   t.lap('snapshot');
   options.onGraph?.(graph, people.topics, dict.names.length);
 
@@ -130,7 +133,7 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   if (options.scoreHere === false) return { mode: 'full', ...base, scored: 0, matchesWritten: 0, timings: t.out };
 
   const prospects = toProspects(contacts, signals, (id) => index.get(id), settings.stageMap, people.topics);
-  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress);
+  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress, snapshot);
   return { mode: 'full', ...base, scored: prospects.length, matchesWritten: written, timings: t.out };
 }
 
@@ -295,6 +298,7 @@ async function scoreAndWrite(
   now: Date,
   t: ReturnType<typeof timer>,
   onProgress?: MatchRunOptions['onProgress'],
+  snapshot?: { data: Buffer; computedAt: Date },
 ): Promise<number> {
   const scratch = new Scratch(graph.n);
   const results: Match[][] = new Array(prospects.length);
@@ -335,7 +339,7 @@ async function scoreAndWrite(
     });
   });
   t.lap('reasons');
-  await replaceMatches(db, installationId, scope, rows, now);
+  await replaceMatches(db, installationId, scope, rows, now, snapshot);
   t.lap('write');
   return rows.length;
 }

@@ -17,15 +17,19 @@ import { fullMatchRun, scoreProspects } from './match-run.ts';
 import { snapshotPeople } from '../matching/snapshot.ts';
 import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
 import { snapshotHead } from '../store/matches.ts';
+import { hasUnfinishedRun } from '../store/runs.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, jobId, type JobData } from './queues.ts';
 import { recordRun, type RunOutcome } from './run.ts';
 
 export async function matchJob(ctx: JobContext, installationId: string, id: string): Promise<void> {
   let partitions: [number, number][] = [];
+  // This job ran before and did not finish (a crash, a failure): it may have saved a snapshot
+  // for partitions it never queued, so it runs full again rather than trust that snapshot.
+  const rerun = await hasUnfinishedRun(ctx.db, 'match', id);
   await recordRun(ctx, 'match', installationId, id, async (): Promise<RunOutcome> => {
     const snapshot = await snapshotHead(ctx.db, installationId);
-    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
+    const fresh = !rerun && snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
     if (fresh) {
       const r = (await scoreProspects(ctx.db, installationId, { changed: true }))!;
       return { counts: { incremental: 1, prospects: r.prospects, changed: r.dirty ?? 0, scored: r.scored, matches: r.matchesWritten } };

@@ -1,6 +1,6 @@
 /** Wraps a job handler so each attempt is recorded in run history with its counts or error. */
-import { finishRun, startRun, type RunKind } from '../store/runs.ts';
 import { errorForLog } from '../logger.ts';
+import { finishRun, markAbandoned, startRun, type RunKind } from '../store/runs.ts';
 import type { JobContext } from './context.ts';
 
 export interface RunOutcome {
@@ -16,6 +16,8 @@ export async function recordRun(
   body: () => Promise<RunOutcome>,
 ): Promise<RunOutcome> {
   const runId = await startRun(ctx.db, installationId, kind, jobId);
+  // This job is running again: an earlier attempt still "running" died with its worker.
+  if (jobId) await markAbandoned(ctx.db, { jobIds: [jobId], except: runId });
   try {
     const outcome = await body();
     await finishRun(ctx.db, runId, { status: 'succeeded', ...outcome });

@@ -21,8 +21,6 @@
  * events would do the work twice. A run that finds the lock taken is retried shortly; the
  * holder re-checks for new events after letting go, so none is left waiting.
  */
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import type { CrmContact } from '../../connectors/connector.ts';
 import type { ChangeEvent } from '../domain/change-events.ts';
@@ -33,6 +31,7 @@ import { purgeByCrmRecord } from '../store/privacy.ts';
 import { deleteCrmRecord, repointMergedRecord } from '../store/record-lifecycle.ts';
 import { deletedLinkFor, hasPendingEvents, markProcessed, pendingEvents, rememberDeletedLink } from '../store/webhook-events.ts';
 import { sessionFor } from '../sync/access.ts';
+import { RedisLock } from '../sync/redis-lock.ts';
 import type { JobContext } from './context.ts';
 import { enqueue } from './queues.ts';
 import { recordRun } from './run.ts';
@@ -195,31 +194,5 @@ class EventProcessor {
       if (!(err instanceof SwayError) || err.code !== 'AUTH_EXPIRED') throw err;
       return connector.readContacts(await sessionFor(this.ctx.access, this.installationId, session.accessToken), ids);
     }
-  }
-}
-
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-
-/** A lock held by one owner, expiring on its own if the owner dies. */
-class RedisLock {
-  private readonly owner = randomUUID();
-  constructor(
-    private readonly redis: Redis,
-    private readonly key: string,
-    private readonly ttlMs: number,
-  ) {}
-
-  async acquire(): Promise<boolean> {
-    return (await this.redis.set(this.key, this.owner, 'PX', this.ttlMs, 'NX')) === 'OK';
-  }
-
-  async extend(): Promise<void> {
-    await this.redis.eval(EXTEND, 1, this.key, this.owner, String(this.ttlMs));
-  }
-
-  /** Only our own hold is released; releasing twice is harmless. */
-  async release(): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key, this.owner);
   }
 }

@@ -6,6 +6,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { getRun, listRunsPage, type RunKind } from '../store/runs.ts';
+import { enqueue } from '../jobs/queues.ts';
+import { RETRYABLE_KINDS } from '../jobs/retry-run.ts';
 import { dailyStats } from '../store/request-stats.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
@@ -50,6 +52,15 @@ export function runsRoutes(ctx: AppContext): Router {
     const run = z.uuid().safeParse(id).success ? await getRun(ctx.db, res.locals.installationId as string, id) : null;
     if (!run) throw new HttpError(404, 'NOT_FOUND', `no run ${id} for this installation`);
     res.json(present(run, true));
+  });
+
+  // Runs a kind again now (a failed or abandoned sync): joins the installation's waiting job of
+  // that kind, or leaves one follow-up behind a running one (src/jobs/queues.ts).
+  router.post('/api/v1/runs/:kind/retry', auth, async (req, res) => {
+    const kind = z.enum(RETRYABLE_KINDS).safeParse(req.params.kind);
+    if (!kind.success) throw new HttpError(400, 'INVALID_KIND', 'this kind of run cannot be retried', [{ path: 'params.kind', message: `must be one of ${RETRYABLE_KINDS.join(', ')}` }]);
+    const jobId = await enqueue(ctx.queues, kind.data, res.locals.installationId as string, `retry-${Date.now().toString(36)}`);
+    res.status(202).json({ kind: kind.data, jobId });
   });
 
   router.get('/api/v1/stats/daily', auth, async (_req, res) => {

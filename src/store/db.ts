@@ -39,7 +39,15 @@ export async function openStore(config: Pick<Config, 'store'>): Promise<Store> {
       max: 10,
       // Every connection works in the configured schema; migrations create tables there.
       options: `-c search_path=${s.schema}`,
+      // Names Sway's connections in pg_stat_activity (operators, and the tests that drop them).
+      application_name: applicationName(s.schema),
     });
+    // A connection PostgreSQL drops (restart, failover, idle timeout, pg_terminate_backend) emits
+    // 'error' — on the pool when it was idle, on the client when checked out between queries.
+    // Unhandled, either ends the process (issue 17). The pool discards the broken client and the
+    // next query opens a fresh one; a query that was running fails and its job is retried.
+    pool.on('error', (err) => onConnectionError(err));
+    pool.on('connect', (client) => client.on('error', (err) => onConnectionError(err)));
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schema)}`);
     } catch (err) {
@@ -89,6 +97,18 @@ async function openPglite(dir: string, schemaName: string, unlock: () => void): 
       }
     },
   };
+}
+
+/** `application_name` of Sway's PostgreSQL connections for a schema (≤ 63 bytes). */
+export const applicationName = (schema: string) => `sway:${schema}`.slice(0, 63);
+
+let warned = 0;
+function onConnectionError(err: Error): void {
+  // Log without the pool's context (a connection string may carry a password); once per second at most.
+  const now = Date.now();
+  if (now - warned < 1000) return;
+  warned = now;
+  process.stderr.write(`${JSON.stringify({ level: 40, time: now, msg: 'PostgreSQL connection lost; reconnecting on next use', error: err.message })}\n`);
 }
 
 /** Connection strings may carry a password: never print one. */

@@ -49,6 +49,7 @@ export async function forEachRow(db: Db, select: string, onRow: (fields: (string
   if (pool) {
     const conn = await pool.connect();
     let rows = 0;
+    let broken: Error | undefined;
     try {
       const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
       let rest = '';
@@ -62,8 +63,12 @@ export async function forEachRow(db: Db, select: string, onRow: (fields: (string
         }
         rest = text.slice(start);
       }
+    } catch (err) {
+      broken = err as Error;
+      throw err;
     } finally {
-      conn.release();
+      // A connection that failed mid-COPY is in an unknown state: release(err) destroys it.
+      conn.release(broken);
     }
     return rows;
   }
@@ -102,6 +107,7 @@ export async function forEachNumericRow(
   }
   const conn = await pool.connect();
   let rows = 0;
+  let broken: Error | undefined;
   try {
     const stream = conn.query(copyTo(`COPY (${select}) TO STDOUT`)) as unknown as Readable;
     let rest: Buffer | null = null;
@@ -129,8 +135,11 @@ export async function forEachNumericRow(
       }
       rest = at < buf.length ? buf.subarray(at) : null;
     }
+  } catch (err) {
+    broken = err as Error;
+    throw err;
   } finally {
-    conn.release();
+    conn.release(broken);
   }
   return rows;
 }

@@ -88,10 +88,22 @@ async function unchangedTopMatches(tx: Parameters<Parameters<Db['transaction']>[
  * a full run ('all') also drops matches of people no longer linked to a CRM contact. A prospect
  * whose top match did not change (influencer, stage, reason, score as pushed) keeps its stored
  * `computed_at` on all its rows; the others get `computedAt`.
+ * `snapshot`: a full run's snapshot, saved in the same transaction, so the matches and the
+ * snapshot they came from become visible together — a run killed before this commit leaves
+ * the old snapshot, and the retry is full again (issue 17: a snapshot saved first made the
+ * retry incremental over matches never written).
  */
-export async function replaceMatches(db: Db, installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[], computedAt: Date): Promise<void> {
+export async function replaceMatches(
+  db: Db,
+  installationId: string,
+  scope: 'all' | readonly number[],
+  rows: readonly MatchRow[],
+  computedAt: Date,
+  snapshot?: { data: Buffer; computedAt: Date },
+): Promise<void> {
   await db.transaction(async (tx) => {
     const kept = await unchangedTopMatches(tx, installationId, scope, rows);
+    if (snapshot) await saveSnapshot(tx as unknown as Db, installationId, snapshot.data, snapshot.computedAt);
     if (scope === 'all') {
       await tx.execute(sql`DELETE FROM matches WHERE installation_id = ${installationId}`);
     } else if (scope.length > 0) {
@@ -224,6 +236,7 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
     const head = await client.query<{ at: Date }>('SELECT computed_at AS at FROM match_snapshots WHERE installation_id = $1', [installationId]);
     if (head.rows.length === 0) return null;
     const conn = await client.connect();
+    let broken: Error | undefined;
     try {
       const chunks: Buffer[] = [];
       const stream = conn.query(copyTo(`COPY (SELECT data FROM match_snapshots WHERE installation_id = ${uuidLiteral(installationId)}) TO STDOUT (FORMAT binary)`));
@@ -232,8 +245,11 @@ export async function loadSnapshot(db: Db, installationId: string): Promise<{ co
       if (all.length < 25 || all.readInt16BE(19) !== 1) return null; // deleted in between
       const len = all.readInt32BE(21);
       return { computedAt: head.rows[0]!.at, data: all.subarray(25, 25 + len) };
+    } catch (err) {
+      broken = err as Error;
+      throw err;
     } finally {
-      conn.release();
+      conn.release(broken); // a connection that failed mid-COPY is destroyed, not reused
     }
   }
   const [row] = await db.select().from(matchSnapshots).where(and(eq(matchSnapshots.installationId, installationId)));

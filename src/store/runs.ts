@@ -1,16 +1,68 @@
 /** Job run history: one row per provision/pull/score/push run with counts and per-record errors. */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { hostname } from 'node:os';
+import { and, desc, eq, inArray, like, lt, ne } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { runs } from './schema.ts';
 
 export type RunKind = 'provision' | 'pull' | 'score' | 'match' | 'push' | 'webhook' | 'import';
 export type Run = typeof runs.$inferSelect;
 
-export async function startRun(db: Db, installationId: string, kind: RunKind, jobId?: string): Promise<string> {
+/**
+ * A run outside the queue (`sway import`) is tied to its process instead of a job id, so a
+ * killed import can be told from a running one (markAbandonedProcesses).
+ */
+export const processJobId = (pid = process.pid, host = hostname()) => `process:${host}:${pid}`;
+
+export async function startRun(db: Db, installationId: string, kind: RunKind, jobId: string = processJobId()): Promise<string> {
   const id = randomUUID();
   await db.insert(runs).values({ id, installationId, kind, jobId, status: 'running' });
   return id;
+}
+
+/**
+ * Runs still "running" that no live process will finish become "abandoned" (issue 17: killed
+ * jobs and imports stayed "running" forever). `except` keeps the caller's own new run.
+ */
+export async function markAbandoned(db: Db, where: { jobIds: string[]; except?: string }): Promise<number> {
+  if (where.jobIds.length === 0) return 0;
+  const conds = [eq(runs.status, 'running'), inArray(runs.jobId, where.jobIds)];
+  if (where.except) conds.push(ne(runs.id, where.except));
+  const done = await db
+    .update(runs)
+    .set({ status: 'abandoned', finishedAt: new Date(), errors: [{ message: 'the process running this was stopped before it finished; its job was run again or is gone' }] })
+    .where(and(...conds))
+    .returning({ id: runs.id });
+  return done.length;
+}
+
+/** True when this job already has a run that did not succeed (still "running", failed or abandoned). */
+export async function hasUnfinishedRun(db: Db, kind: RunKind, jobId: string): Promise<boolean> {
+  const [row] = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.kind, kind), eq(runs.jobId, jobId), ne(runs.status, 'succeeded'))).limit(1);
+  return !!row;
+}
+
+/** Job ids of every "running" run (all installations), to check against the queue. */
+export async function runningJobIds(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ jobId: runs.jobId }).from(runs).where(eq(runs.status, 'running'));
+  return rows.map((r) => r.jobId).filter((j): j is string => !!j);
+}
+
+/** Imports of this host whose process is gone. */
+export async function markAbandonedProcesses(db: Db, host = hostname()): Promise<number> {
+  const rows = await db.selectDistinct({ jobId: runs.jobId }).from(runs).where(and(eq(runs.status, 'running'), like(runs.jobId, `process:${host}:%`)));
+  const dead = rows.map((r) => r.jobId!).filter((j) => !processAlive(Number(j.split(':').pop())));
+  return markAbandoned(db, { jobIds: dead });
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function finishRun(

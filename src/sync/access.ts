@@ -9,7 +9,6 @@
  * Each session carries request hooks: the shared per-account rate budget before a request,
  * and the daily request/error counts (and 429 penalties) after it.
  */
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CrmSession, OAuthApp, RequestHooks } from '../../connectors/connector.ts';
 import { connectors, type CrmId } from '../../connectors/index.ts';
@@ -18,6 +17,7 @@ import type { Db } from '../store/db.ts';
 import { getInstallation, markDisconnected, saveTokens, unsealTokens, type Installation } from '../store/installations.ts';
 import { countRequest } from '../store/request-stats.ts';
 import type { RateBudget } from './rate-budget.ts';
+import { RedisLock } from './redis-lock.ts';
 
 export interface AccessDeps {
   db: Db;
@@ -32,7 +32,6 @@ export interface AccessDeps {
 }
 
 const LOCK_TTL_MS = 20_000;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /** A session for data calls. `rejectedToken`: the CRM refused this token (401): refresh it. */
 export async function sessionFor(deps: AccessDeps, installationId: string, rejectedToken?: string): Promise<CrmSession> {
@@ -43,9 +42,8 @@ export async function sessionFor(deps: AccessDeps, installationId: string, rejec
     const stale = inst.accessExpiresAt.getTime() - now <= deps.refreshMarginMs || tokens.accessToken === rejectedToken;
     if (!stale) return session(deps, inst, tokens.accessToken);
 
-    const lockKey = `${deps.prefix}:refresh-lock:${installationId}`;
-    const owner = randomUUID();
-    if ((await deps.redis.set(lockKey, owner, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
+    const lock = new RedisLock(deps.redis, `${deps.prefix}:refresh-lock:${installationId}`, LOCK_TTL_MS);
+    if (await lock.acquire()) {
       try {
         // Someone may have refreshed between our read and our lock.
         const fresh = await activeInstallation(deps, installationId);
@@ -58,7 +56,7 @@ export async function sessionFor(deps: AccessDeps, installationId: string, rejec
         await saveTokens(deps.db, deps.encryptionKey, installationId, next);
         return session(deps, fresh, next.accessToken);
       } finally {
-        await deps.redis.eval(RELEASE, 1, lockKey, owner);
+        await lock.release();
       }
     }
     // Another worker is refreshing: wait for it, then read what it stored.

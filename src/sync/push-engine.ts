@@ -13,7 +13,7 @@
  * - waits out 429s (the hooks already paused the shared budget) without spending attempts;
  * - backs off with full jitter on 5xx and network errors, up to TRANSIENT_ATTEMPTS, then
  *   fails the run for the queue to retry later;
- * - refreshes a rejected token once (under the cross-worker lock) and retries;
+ * - refreshes a rejected token (once per token, under the cross-worker lock) and retries;
  * - stops at once when the installation is disconnected or forbidden.
  */
 import type { Connector, CrmSession, RecordError } from '../../connectors/connector.ts';
@@ -26,6 +26,8 @@ import { planDelta, type DesiredRecord } from './delta.ts';
 export const TRANSIENT_ATTEMPTS = 6;
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_CAP_MS = 8_000;
+/** Token refreshes one batch may need (each for a different refused token) before the run fails. */
+export const MAX_REFRESHES_PER_BATCH = 3;
 /** 429s tolerated for one batch before giving the run back to the queue. */
 export const RATE_LIMITED_ATTEMPTS = 30;
 
@@ -69,7 +71,9 @@ export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Pro
   const writeOne = async (batch: DesiredRecord[]): Promise<void> => {
     let transient = 0;
     let limited = 0;
-    let refreshed = false;
+    // Tokens the CRM refused for this batch: a token that expires while the batch is retried
+    // (a long outage, a slow batch) is refreshed again; one refused twice ends the run.
+    const refused = new Set<string>();
     for (;;) {
       const used = session;
       counts.calls++;
@@ -99,8 +103,8 @@ export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Pro
           await sleep(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** transient));
           continue;
         }
-        if (e.code === 'AUTH_EXPIRED' && !refreshed) {
-          refreshed = true;
+        if (e.code === 'AUTH_EXPIRED' && !refused.has(used.accessToken) && refused.size < MAX_REFRESHES_PER_BATCH) {
+          refused.add(used.accessToken);
           // Several batches may see the same 401: only the first refreshes (the lock), the rest reuse.
           if (session === used) session = await deps.session(used.accessToken);
           continue;

@@ -4,7 +4,10 @@
  * while fewer than `limit × share × adapt` were granted in the last interval; otherwise it
  * says how long to wait. A 429 from the CRM (someone else spent the account's allowance, or
  * our clock view was off) blocks the account for Retry-After — or a full interval — and
- * lowers `adapt`, which recovers after a quiet interval. Search calls have their own budget.
+ * lowers `adapt`, which grows back once the account has been quiet (no 429) for
+ * RECOVER_AFTER_INTERVALS: by RECOVER_STEP per further interval, so from the 30% floor to the
+ * full share in 17 intervals (under 3 minutes at HubSpot's 10 s window; issue 17 saw it stay at
+ * the floor for 5 minutes). Search calls have their own budget.
  *
  * Hand-written rather than a limiter library because none found shares a sliding window
  * across processes with Redis time and honours a server-sent pause (Bottleneck's Redis
@@ -20,7 +23,19 @@ export interface BudgetPolicy {
   share: number;
 }
 
-const ACQUIRE = `
+// The usable share now: the stored factor plus STEP per whole interval beyond AFTER quiet
+// ones since the last 429 (adaptKey; atKey holds when that 429 came).
+const EFFECTIVE_ADAPT = `
+local function effectiveAdapt(adaptKey, atKey, now, interval, after, step)
+  local adapt = tonumber(redis.call('GET', adaptKey) or '1')
+  local at = tonumber(redis.call('GET', atKey) or '0')
+  local quiet = math.floor((now - at) / interval) - after
+  if quiet > 0 then adapt = math.min(1, adapt + step * quiet) end
+  return adapt
+end
+`;
+
+const ACQUIRE = `${EFFECTIVE_ADAPT}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -28,7 +43,7 @@ if blocked > now then return blocked - now end
 -- A grant leaves the window a little after the CRM's interval: requests reach the CRM some
 -- milliseconds after their grant, by varying amounts, and bursts must not meet there.
 local interval = tonumber(ARGV[2]) + math.max(50, math.floor(tonumber(ARGV[2]) / 100))
-local adapt = tonumber(redis.call('GET', KEYS[3]) or '1')
+local adapt = effectiveAdapt(KEYS[3], KEYS[4], now, tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5]))
 local allowed = math.max(1, math.floor(tonumber(ARGV[1]) * adapt))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
 local n = redis.call('ZCARD', KEYS[1])
@@ -41,26 +56,37 @@ local oldest = redis.call('ZRANGE', KEYS[1], n - allowed, n - allowed, 'WITHSCOR
 return math.max(1, tonumber(oldest[2]) + interval - now)
 `;
 
-const PENALIZE = `
+const PENALIZE = `${EFFECTIVE_ADAPT}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
-local adapt = tonumber(redis.call('GET', KEYS[2]) or '1')
+local adapt = effectiveAdapt(KEYS[2], KEYS[3], now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))
 -- The 429s of one burst (several requests in flight) are one signal: adapt once per pause.
 if blocked <= now then adapt = math.max(tonumber(ARGV[3]), adapt * tonumber(ARGV[2])) end
 if untilMs > blocked then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 redis.call('SET', KEYS[2], tostring(adapt), 'PX', tonumber(ARGV[4]))
+redis.call('SET', KEYS[3], tostring(now), 'PX', tonumber(ARGV[4]))
 return tostring(adapt)
+`;
+
+const ADAPTATION = `${EFFECTIVE_ADAPT}
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return tostring(effectiveAdapt(KEYS[1], KEYS[2], now, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])))
 `;
 
 /**
  * Each pause (one or more 429s) multiplies the usable share by ADAPT_FACTOR, never below
- * MIN_ADAPT; after ADAPT_MEMORY_INTERVALS intervals without a 429 the full share is tried
- * again (5 minutes at HubSpot's 10 s window), so a short contention does not slow Sway forever.
+ * MIN_ADAPT. After RECOVER_AFTER_INTERVALS without a 429 it grows by RECOVER_STEP per further
+ * interval up to the full share: slowly enough that steady contention (another app using part
+ * of the account) is not probed with a 429 every few windows, fast enough that a storm that
+ * ended does not slow Sway for minutes. The factor is forgotten after ADAPT_MEMORY_INTERVALS.
  */
 export const ADAPT_FACTOR = 0.8;
 export const MIN_ADAPT = 0.3;
+export const RECOVER_AFTER_INTERVALS = 10;
+export const RECOVER_STEP = 0.1;
 export const ADAPT_MEMORY_INTERVALS = 30;
 
 let counter = 0;
@@ -74,7 +100,7 @@ export class RateBudget {
 
   private keys(account: string, kind: 'standard' | 'search') {
     const base = `${this.prefix}:budget:{${account}}:${kind}`;
-    return [`${base}:log`, `${base}:blocked`, `${base}:adapt`];
+    return [`${base}:log`, `${base}:blocked`, `${base}:adapt`, `${base}:adapt-at`];
   }
 
   private policy(kind: 'standard' | 'search'): BudgetPolicy {
@@ -88,7 +114,7 @@ export class RateBudget {
     for (;;) {
       signal?.throwIfAborted();
       const member = `${process.pid}-${Date.now()}-${++counter}`;
-      const wait = Number(await this.redis.eval(ACQUIRE, 3, ...this.keys(account, kind), allowed, p.intervalMs, member));
+      const wait = Number(await this.redis.eval(ACQUIRE, 4, ...this.keys(account, kind), allowed, p.intervalMs, member, RECOVER_AFTER_INTERVALS, RECOVER_STEP));
       if (wait <= 0) return;
       await new Promise((r) => setTimeout(r, Math.min(wait, p.intervalMs)));
     }
@@ -98,12 +124,13 @@ export class RateBudget {
   async penalize(account: string, kind: 'standard' | 'search' = 'standard', retryAfterMs?: number): Promise<number> {
     const p = this.policy(kind);
     const pause = retryAfterMs && retryAfterMs > 0 ? retryAfterMs : p.intervalMs;
-    const adapt = await this.redis.eval(PENALIZE, 2, ...this.keys(account, kind).slice(1), pause, ADAPT_FACTOR, MIN_ADAPT, p.intervalMs * ADAPT_MEMORY_INTERVALS);
+    const adapt = await this.redis.eval(PENALIZE, 3, ...this.keys(account, kind).slice(1), pause, ADAPT_FACTOR, MIN_ADAPT, p.intervalMs * ADAPT_MEMORY_INTERVALS, p.intervalMs, RECOVER_AFTER_INTERVALS, RECOVER_STEP);
     return Number(adapt);
   }
 
   /** Current adaptation factor (1 = full share), for run history and tests. */
   async adaptation(account: string, kind: 'standard' | 'search' = 'standard'): Promise<number> {
-    return Number((await this.redis.get(this.keys(account, kind)[2]!)) ?? '1');
+    const [, , adapt, at] = this.keys(account, kind);
+    return Number(await this.redis.eval(ADAPTATION, 2, adapt!, at!, this.policy(kind).intervalMs, RECOVER_AFTER_INTERVALS, RECOVER_STEP));
   }
 }
