@@ -5,7 +5,8 @@
  */
 import { Codes, type GlobalSignals } from './signals.ts';
 
-const MAGIC = 'SWAYSNAP1';
+/** Version 2 adds the conversation levels (spoke, endorsed); a version-1 snapshot reads as none (a full run rebuilds it). */
+const MAGIC = 'SWAYSNAP2';
 
 interface Header {
   magic: string;
@@ -19,7 +20,7 @@ interface Header {
 }
 
 export function encodeSnapshot(g: GlobalSignals): Buffer {
-  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, ...g.authority];
+  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, g.said, ...g.authority, ...g.spoke, ...g.endorsed];
   const header: Header = {
     magic: MAGIC,
     n: g.n,
@@ -52,6 +53,15 @@ function readHeader(buf: Buffer): { header: Header; headLen: number } {
   return { header, headLen };
 }
 
+/** Whether the blob is a snapshot this version reads (an older one is rebuilt by the next full run). */
+export function isCurrentSnapshot(buf: Buffer): boolean {
+  try {
+    return readHeader(buf).header.magic === MAGIC;
+  } catch {
+    return false;
+  }
+}
+
 /** How many people the snapshot ranked, without decoding its arrays. */
 export function snapshotPeople(buf: Buffer): number {
   return readHeader(buf).header.n;
@@ -80,12 +90,18 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
   const industry = next(i32, 4);
   const region = next(i32, 4);
   const companySize = next(i32, 4);
+  const said = next(u8, 1);
   const authority = header.topics.map(() => next(u8, 1));
+  const spoke = header.topics.map(() => next(u8, 1));
+  const endorsed = header.topics.map(() => next(u8, 1));
   return {
     n: header.n,
     ids,
     topics: header.topics,
     authority,
+    spoke,
+    endorsed,
+    said,
     reach,
     advocacy,
     industry,
@@ -122,5 +138,8 @@ export function withExtraPeople(g: GlobalSignals, extraIds: readonly number[]): 
     region: grow(g.region, -1),
     companySize: grow(g.companySize, -1),
     authority: g.authority.map((a) => grow(a, 0)),
+    spoke: g.spoke.map((a) => grow(a, 0)),
+    endorsed: g.endorsed.map((a) => grow(a, 0)),
+    said: grow(g.said, 0),
   };
 }
