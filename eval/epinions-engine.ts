@@ -33,9 +33,12 @@ const opts = new Command()
   .option('--k <n>', 'influencers per prospect', (v) => Number.parseInt(v, 10), 10)
   .option('--weights <json>', 'stage weight overrides as in settings (matching.stageWeights)')
   .option('--compare <file>', 'also run score.py --compare against this matches file')
+  .option('--without <parts>', 'ablation: comma list of conversations (no evidence), followers (no graph for reach/reception)', '')
+  .option('--json', 'score.py --json (one JSON line)')
   .option('--no-score', 'write the matches only')
   .parse()
-  .opts<{ data: string; out: string; k: number; weights?: string; compare?: string; score: boolean }>();
+  .opts<{ data: string; out: string; k: number; weights?: string; compare?: string; without: string; json?: boolean; score: boolean }>();
+const without = new Set(opts.without.split(',').filter(Boolean));
 
 function csv(name: string): string[][] {
   const raw = readFileSync(join(opts.data, `${name}.csv.gz`));
@@ -105,7 +108,10 @@ const peopleCols: PeopleColumns = {
 };
 const codes = { industry: new Codes(), region: new Codes(), companySize: new Codes() };
 const auth = topicAuthority(graph, dict.names.length, peopleCols.topics);
-const signals = buildGlobalSignals(peopleCols, dict.names, auth.levels, codes, { evidence, graph });
+const signals = buildGlobalSignals(peopleCols, dict.names, auth.levels, codes, {
+  ...(without.has('conversations') ? {} : { evidence }),
+  ...(without.has('followers') ? {} : { graph }),
+});
 const loaded = performance.now();
 
 const weights = resolveStageWeights(opts.weights ? StageWeightsOverrideSchema.parse(JSON.parse(opts.weights)) : {});
@@ -123,6 +129,6 @@ process.stderr.write(`epinions-engine: ${n} people, ${cols.count} follows, ${rev
 
 if (opts.score) {
   const score = resolve(opts.data, '../score.py');
-  const args = [score, opts.data, opts.out, '--k', String(opts.k), ...(opts.compare ? ['--compare', opts.compare] : [])];
+  const args = [score, opts.data, opts.out, '--k', String(opts.k), ...(opts.compare ? ['--compare', opts.compare] : []), ...(opts.json ? ['--json'] : [])];
   process.stdout.write(execFileSync('python3', args, { encoding: 'utf8' }));
 }

@@ -75,6 +75,11 @@ export interface GlobalSignals {
   endorsed: Uint8Array[];
   /** 1 when they said anything at all (any conversation): without it topical relevance is unknown, not zero. */
   said: Uint8Array;
+  /** Topic bits on which their PageRank level is above 0 (others engage with them about it): reasons say "a leading voice" only there. */
+  pageRankTopics: Uint32Array;
+  /** CRM standing, as PeopleColumns.customer; and brand sentiment (NaN unknown): reasons quote them. */
+  customer: Uint8Array;
+  sentiment: Float32Array;
   reach: Float32Array;
   advocacy: Float32Array;
   industry: Int32Array;
@@ -92,8 +97,11 @@ export const LEADERS_PER_TOPIC = 25;
 export const MASS_LEVEL_MAX = 1000;
 /**
  * Authority from conversations: endorsement level × (RECEPTION_FLOOR + (1 − RECEPTION_FLOOR) ×
- * reception), reception = log(1 + inbound weight) relative to the installation's largest. An
- * endorser nobody follows still counts, at RECEPTION_FLOOR of one everybody follows.
+ * reception_t), reception_t = log(1 + weight of interactions about t they received), relative
+ * to the topic's largest: how what they say on t is taken up. An endorser nobody engages with
+ * on t still counts, at RECEPTION_FLOOR of the best received; where nobody received anything
+ * labelled t, reception is unknown and endorsement alone decides. Plain follower counts are not
+ * reception (on the Epinions kit they cost 0.056 HR@10: README "Matching evaluation").
  */
 export const RECEPTION_FLOOR = 0.5;
 export const ADVOCATE_LEADERS = 25;
@@ -153,6 +161,10 @@ export function buildGlobalSignals(people: PeopleColumns, topics: string[], page
     advocacy[i] = advocacyValue(people.customer[i]!, people.sentiment[i]!, people.advocateFlag[i]!, anyConversations ? ev!.total.positiveCount[i]! : -1);
   }
   const { authority, spoke, endorsed, said } = topicalEvidence(n, topics.length, pageRankLevels, ev, graph);
+  const pageRankTopics = new Uint32Array(n);
+  pageRankLevels.forEach((level, t) => {
+    for (let i = 0; i < n; i++) if (level[i]! > 0) pageRankTopics[i]! |= 1 << t;
+  });
   const topicLeaders = authority.map((level) => topByScore(n, LEADERS_PER_TOPIC, (i) => (level[i]! > 0 ? level[i]! + reach[i]! * 0.5 : -1)));
   const advocateLeaders = new Map<number, Int32Array>();
   advocateLeaders.set(-1, topByScore(n, ADVOCATE_LEADERS, (i) => (advocacy[i]! > 0 ? advocacy[i]! * (0.5 + 0.5 * reach[i]!) : -1)));
@@ -169,6 +181,9 @@ export function buildGlobalSignals(people: PeopleColumns, topics: string[], page
     spoke,
     endorsed,
     said,
+    pageRankTopics,
+    customer: people.customer,
+    sentiment: people.sentiment,
     reach,
     advocacy,
     industry: people.industry,
@@ -192,14 +207,24 @@ function topicalEvidence(n: number, topicCount: number, pageRankLevels: Uint8Arr
   const said = new Uint8Array(n);
   const authority = Array.from({ length: topicCount }, (_, t) => Uint8Array.from(pageRankLevels[t] ?? new Uint8Array(n)));
   if (!ev) return { authority, spoke, endorsed, said };
-  const inW = new Float64Array(n);
-  let maxIn = 0;
+  // Per topic: log(1 + weight received about t), and its largest.
+  const received = Array.from({ length: topicCount }, () => new Float32Array(n));
+  const maxReceived = new Float64Array(topicCount);
   if (graph) {
+    const sum = new Float64Array(topicCount);
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let e = graph.in.offsets[i]!, end = graph.in.offsets[i + 1]!; e < end; e++) s += graph.in.weight[e]!;
-      inW[i] = Math.log1p(s);
-      if (inW[i]! > maxIn) maxIn = inW[i]!;
+      sum.fill(0);
+      for (let e = graph.in.offsets[i]!, end = graph.in.offsets[i + 1]!; e < end; e++) {
+        for (let mask = graph.in.topics[e]!; mask !== 0; mask &= mask - 1) {
+          const t = 31 - Math.clz32(mask & -mask);
+          if (t < topicCount) sum[t]! += graph.in.weight[e]!;
+        }
+      }
+      for (let t = 0; t < topicCount; t++) {
+        if (sum[t]! <= 0) continue;
+        received[t]![i] = Math.log1p(sum[t]!);
+        if (received[t]![i]! > maxReceived[t]!) maxReceived[t] = received[t]![i]!;
+      }
     }
   }
   const maxPos = new Float64Array(topicCount);
@@ -216,10 +241,12 @@ function topicalEvidence(n: number, topicCount: number, pageRankLevels: Uint8Arr
     }
   }
   for (let i = 0; i < n; i++) {
-    const reception = maxIn > 0 ? inW[i]! / maxIn : 0;
     for (let e = ev.offsets[i]!, end = ev.offsets[i + 1]!; e < end; e++) {
       const t = ev.topic[e]!;
       if (t >= topicCount || maxPos[t]! <= 0) continue;
+      // Nobody received anything about t (no topic-labelled interactions): reception is
+      // unknown there, and endorsement alone decides.
+      const reception = maxReceived[t]! > 0 ? received[t]![i]! / maxReceived[t]! : 1;
       const endorsement = Math.log1p(ev.positiveMass[e]!) / maxPos[t]!;
       const level = Math.round(255 * endorsement * (RECEPTION_FLOOR + (1 - RECEPTION_FLOOR) * reception));
       if (level > authority[t]![i]!) authority[t]![i] = level;
@@ -247,4 +274,31 @@ export function topByScore(n: number, k: number, score: (i: number) => number): 
     val[at] = s;
   }
   return Int32Array.from(idx);
+}
+
+/**
+ * Signals with fresh conversation levels (spoke, endorsed, said) for some people — an
+ * incremental run's prospects, whose own conversations since the snapshot decide their topic
+ * mix. Copies only the arrays it changes.
+ */
+export function withConversationLevels(g: GlobalSignals, ev: ConversationEvidence, people: readonly number[]): GlobalSignals {
+  const spoke = g.spoke.map((a) => Uint8Array.from(a));
+  const endorsed = g.endorsed.map((a) => Uint8Array.from(a));
+  const said = Uint8Array.from(g.said);
+  for (const i of people) {
+    if (i < 0 || i >= g.n) continue;
+    for (let t = 0; t < spoke.length; t++) {
+      spoke[t]![i] = 0;
+      endorsed[t]![i] = 0;
+    }
+    said[i] = ev.total.count[i]! > 0 ? 1 : 0;
+    for (let e = ev.offsets[i]!, end = ev.offsets[i + 1]!; e < end; e++) {
+      const t = ev.topic[e]!;
+      if (t >= spoke.length) continue;
+      said[i] = 1;
+      spoke[t]![i] = massLevel(ev.mass[e]!);
+      endorsed[t]![i] = massLevel(ev.positiveMass[e]!);
+    }
+  }
+  return { ...g, spoke, endorsed, said };
 }

@@ -20,7 +20,7 @@ interface Header {
 }
 
 export function encodeSnapshot(g: GlobalSignals): Buffer {
-  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, g.said, ...g.authority, ...g.spoke, ...g.endorsed];
+  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, g.said, g.pageRankTopics, g.customer, g.sentiment, ...g.authority, ...g.spoke, ...g.endorsed];
   const header: Header = {
     magic: MAGIC,
     n: g.n,
@@ -91,6 +91,9 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
   const region = next(i32, 4);
   const companySize = next(i32, 4);
   const said = next(u8, 1);
+  const pageRankTopics = next((b, o, l) => new Uint32Array(b, o, l), 4);
+  const customer = next(u8, 1);
+  const sentiment = next(f32, 4);
   const authority = header.topics.map(() => next(u8, 1));
   const spoke = header.topics.map(() => next(u8, 1));
   const endorsed = header.topics.map(() => next(u8, 1));
@@ -102,6 +105,9 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
     spoke,
     endorsed,
     said,
+    pageRankTopics,
+    customer,
+    sentiment,
     reach,
     advocacy,
     industry,
@@ -120,7 +126,7 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
 export function withExtraPeople(g: GlobalSignals, extraIds: readonly number[]): GlobalSignals {
   if (extraIds.length === 0) return g;
   const n = g.n + extraIds.length;
-  const grow = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T, fill: number): T => {
+  const grow = <T extends Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array>(a: T, fill: number): T => {
     const b = new (a.constructor as new (len: number) => T)(n);
     b.set(a);
     b.fill(fill, g.n);
@@ -141,5 +147,8 @@ export function withExtraPeople(g: GlobalSignals, extraIds: readonly number[]): 
     spoke: g.spoke.map((a) => grow(a, 0)),
     endorsed: g.endorsed.map((a) => grow(a, 0)),
     said: grow(g.said, 0),
+    pageRankTopics: grow(g.pageRankTopics, 0),
+    customer: grow(g.customer, 0),
+    sentiment: grow(g.sentiment, Number.NaN),
   };
 }
