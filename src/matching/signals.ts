@@ -161,10 +161,23 @@ export function buildGlobalSignals(people: PeopleColumns, topics: string[], page
     advocacy[i] = advocacyValue(people.customer[i]!, people.sentiment[i]!, people.advocateFlag[i]!, anyConversations ? ev!.total.positiveCount[i]! : -1);
   }
   const { authority, spoke, endorsed, said } = topicalEvidence(n, topics.length, pageRankLevels, ev, graph);
+  // "A leading voice on t" needs others engaging with them about t: a level above 0 alone only
+  // says they are active in t (the PageRank teleport set).
   const pageRankTopics = new Uint32Array(n);
-  pageRankLevels.forEach((level, t) => {
-    for (let i = 0; i < n; i++) if (level[i]! > 0) pageRankTopics[i]! |= 1 << t;
-  });
+  for (let i = 0; i < n; i++) {
+    let onLevel = 0;
+    pageRankLevels.forEach((level, t) => {
+      if (level[i]! > 0) onLevel |= 1 << t;
+    });
+    if (onLevel === 0) continue;
+    if (!graph) {
+      pageRankTopics[i] = onLevel >>> 0;
+      continue;
+    }
+    let received = 0;
+    for (let e = graph.in.offsets[i]!, end = graph.in.offsets[i + 1]!; e < end; e++) received |= graph.in.topics[e]!;
+    pageRankTopics[i] = (onLevel & received) >>> 0;
+  }
   const topicLeaders = authority.map((level) => topByScore(n, LEADERS_PER_TOPIC, (i) => (level[i]! > 0 ? level[i]! + reach[i]! * 0.5 : -1)));
   const advocateLeaders = new Map<number, Int32Array>();
   advocateLeaders.set(-1, topByScore(n, ADVOCATE_LEADERS, (i) => (advocacy[i]! > 0 ? advocacy[i]! * (0.5 + 0.5 * reach[i]!) : -1)));
