@@ -1,6 +1,7 @@
 /**
  * `--smoke`: a small deterministic slice of the kit for CI — a seeded sample of prospects and
- * the people within two trust hops of them (either direction; nearer hops first, then lower ids),
+ * the people within two trust hops of them (either direction; the prospects' own trustees first,
+ * then nearer hops, then lower ids; a person whose reviews would pass the cap is left out),
  * capped by people and by reviews, with the trust edges and reviews among them and the sampled
  * prospects' truth. In-degrees stay those of people.csv (the whole network), as score.py reads them.
  * writeKit saves a slice as a kit directory, so the kit's own score.py and baselines.py can run on it.
@@ -17,7 +18,7 @@ export interface SubsampleOptions {
   seed: number;
 }
 
-export const SMOKE: SubsampleOptions = { prospects: 300, maxPeople: 1500, maxReviews: 60_000, seed: 1 };
+export const SMOKE: SubsampleOptions = { prospects: 150, maxPeople: 1200, maxReviews: 25_000, seed: 1 };
 
 export function subsample(kit: Kit, truth: Map<number, Set<number>>, o: SubsampleOptions): { kit: Kit; truth: Map<number, Set<number>> } {
   const rand = mulberry32(o.seed);
@@ -35,9 +36,12 @@ export function subsample(kit: Kit, truth: Map<number, Set<number>>, o: Subsampl
   }
   const keep = new Set(prospects.map((p) => p.user));
   let reviews = [...keep].reduce((n, u) => n + (reviewsOf.get(u) ?? 0), 0);
+  const trustees = new Set<number>();
+  for (let e = 0; e < kit.truster.length; e++) if (keep.has(kit.truster[e]!)) trustees.add(kit.trustee[e]!);
   let frontier = [...keep];
   for (let hop = 0; hop < 2; hop++) {
-    const next = [...new Set(frontier.flatMap((u) => neighbours.get(u) ?? []))].filter((v) => !keep.has(v)).sort((a, b) => a - b);
+    const first = (v: number) => (hop === 0 && trustees.has(v) ? 0 : 1);
+    const next = [...new Set(frontier.flatMap((u) => neighbours.get(u) ?? []))].filter((v) => !keep.has(v)).sort((a, b) => first(a) - first(b) || a - b);
     for (const v of next) {
       if (keep.size >= o.maxPeople) break;
       const r = reviewsOf.get(v) ?? 0;
