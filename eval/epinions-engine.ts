@@ -81,6 +81,22 @@ for (const r of reviews) {
 }
 const evidence = buildEvidence(n, [...agg.values()]);
 
+// As eval:realdata imports people (eval/realdata/signals-file.ts): audience = trust in-degree,
+// topics = their (up to) 3 most reviewed categories.
+const reviewed = new Map<number, Map<number, number>>();
+for (const r of reviews) {
+  const i = index.get(Number(r[0]));
+  if (i === undefined) continue;
+  const t = dict.bit(categories.get(r[2]!)!);
+  const m = reviewed.get(i) ?? new Map<number, number>();
+  m.set(t, (m.get(t) ?? 0) + 1);
+  reviewed.set(i, m);
+}
+const declared = new Uint32Array(n);
+for (const [i, m] of reviewed) {
+  for (const [t] of [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3)) declared[i]! |= 1 << t;
+}
+
 // Trust → follows.
 const cols = new EdgeColumns();
 const follow = kindIndex('follow');
@@ -96,11 +112,11 @@ const prospectRows = csv('prospects');
 const peopleCols: PeopleColumns = {
   n,
   ids: Float64Array.from(ids),
-  audience: new Float64Array(n).fill(Number.NaN),
+  audience: Float64Array.from(people, (r) => Number(r[1])),
   industry: new Int32Array(n).fill(-1),
   region: new Int32Array(n).fill(-1),
   companySize: new Int32Array(n).fill(-1),
-  topics: new Uint32Array(n),
+  topics: without.has('declared') ? new Uint32Array(n) : declared,
   customer: new Uint8Array(n),
   sentiment: evidence.total.sentiment,
   // The score job's advocate flag (influence/score.ts isAdvocate) from conversations.
@@ -120,7 +136,7 @@ const out: string[] = ['prospect,rank,influencer'];
 for (const r of prospectRows) {
   const i = index.get(Number(r[0]));
   if (i === undefined) continue;
-  const p: Prospect = { index: i, stage: r[1] as CanonicalStage, industry: -1, region: -1, companySize: -1, topics: 0 };
+  const p: Prospect = { index: i, stage: r[1] as CanonicalStage, industry: -1, region: -1, companySize: -1, topics: peopleCols.topics[i]! };
   matchProspect(p, graph, signals, scratch, { weights, topK: opts.k }).forEach((m, rank) => out.push(`${r[0]},${rank + 1},${ids[m.influencer]}`));
 }
 writeFileSync(opts.out, `${out.join('\n')}\n`);
