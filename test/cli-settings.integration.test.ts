@@ -28,7 +28,7 @@ beforeAll(async () => {
   } finally {
     await store.close();
   }
-});
+}, 120_000);
 afterAll(async () => {
   if (pgUrl) await dropSchema(pgUrl, env.DB_SCHEMA!);
   rmSync(dir, { recursive: true, force: true });
@@ -58,7 +58,7 @@ describe('sway settings', () => {
     const shown = JSON.parse(get.stdout);
     expect(shown.matching).toMatchObject({ topK: 7, halfLifeDays: 45, stageWeights: {}, attributeFields: { industry: 'sector' } });
     expect(shown.matching.effectiveStageWeights.decision.tie).toBeCloseTo(0.3, 6);
-  }, 60_000);
+  }, 240_000);
 
   it('bad input exits 2 with one `sway: path: reason` line per problem and stores nothing', async () => {
     const before = await stored();
@@ -74,7 +74,7 @@ describe('sway settings', () => {
     const noInstallation = await sway(['settings', 'get', '--installation', 'nope']);
     expect(noInstallation.code).toBe(2);
     expect(noInstallation.stderr).toMatch(/^sway: --installation must be/);
-  }, 60_000);
+  }, 240_000);
 
   it('patchFromPairs builds the nested patch and refuses prototype keys', () => {
     expect(patchFromPairs(['matching.topK=4', 'matching.attributeFields.region=state', 'handleFields.x=null'])).toEqual({

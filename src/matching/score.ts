@@ -14,7 +14,7 @@
  *   twoHop     (1 − exp(−Σ_j tie(p, j) · w(j → i) / 3)) · fit over p's TWO_HOP_VIA closest contacts j.
  *   authority  Σ_t share_p(t) · level_t(i) / 255 over p's top topics (signals.ts: topic-sensitive
  *              PageRank or conversation evidence, whichever is stronger).
- *   advocacy   signals.ts advocacyValue · fit.
+ *   advocacy   signals.ts advocacyValue · fit · ground.
  *   fit        what i says on p's topics (issue 11: a close contact who never talks about the
  *              topic moves nobody on it): RELEVANCE_FLOOR + (1 − RELEVANCE_FLOOR) · relevance,
  *              relevance = Σ_t share_p(t) · (1 − exp(−E_t(i) / RELEVANCE_SCALE)), E_t = i's
@@ -22,7 +22,9 @@
  *              (unknown is not off-topic).
  * p's topics: their interactions' topics, declared topics, and their own conversations (each
  * conversation weighs CONVERSATION_WEIGHT, a review's kind weight).
- *   similarity share of industry, region and company size that i and p have in common.
+ *   similarity share of industry, region and company size that i and p have in common · ground.
+ *   ground     min(1, max(tie, twoHop, authority) / GROUNDING_SCALE): strangers off the topic get
+ *              no advocacy or similarity.
  *   reach      log audience, as in the influence score.
  *   effectiveness  effectiveness.ts (0.5 until outcomes exist).
  */
@@ -39,6 +41,11 @@ export const PROSPECT_TOPICS = 3;
 export const DEFAULT_TOP_K = 3;
 /** The tie, two-hop and advocacy share kept by someone who says nothing on the prospect's topics. */
 export const RELEVANCE_FLOOR = 0.3;
+/**
+ * Advocacy and similarity count in full for a candidate whose tie, two-hop tie or authority on
+ * the prospect's topics reaches this (one recent follow's tie is 0.28), in proportion below it.
+ */
+export const GROUNDING_SCALE = 0.25;
 /** Positive conversations on a topic at which relevance reaches 1 − 1/e. */
 export const RELEVANCE_SCALE = 3;
 /** A conversation's weight in the prospect's topic mix: a review's interaction weight (influence/score.ts KIND_WEIGHTS). */
@@ -187,13 +194,20 @@ export function matchProspect(p: Prospect, graph: InteractionGraph, g: GlobalSig
       for (let t = 0; t < topics.length; t++) relevance += topics[t]!.share * (1 - Math.exp(-levelMass(g.endorsed[topics[t]!.bit]![i]!) / RELEVANCE_SCALE));
       fit = RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * relevance;
     }
-    const tieV = saturate(tie[i]!) * fit;
-    const twoHopV = saturate(twoHop[i]!) * fit;
-    const advocacy = g.advocacy[i]! * fit;
+    const tieRaw = saturate(tie[i]!);
+    const twoHopRaw = saturate(twoHop[i]!);
+    const tieV = tieRaw * fit;
+    const twoHopV = twoHopRaw * fit;
+    // Being a happy customer or alike in firmographics moves a prospect through a relationship
+    // or the topic, not alone: a stranger off the prospect's topics earns no advocacy or
+    // similarity (issue 11: the same advocates filled every list).
+    const ground = Math.min(1, Math.max(tieRaw, twoHopRaw, authority) / GROUNDING_SCALE);
+    const advocacy = g.advocacy[i]! * fit * ground;
+    const similarity = (same / 3) * ground;
     const score =
-      w.tie * tieV + w.twoHop * twoHopV + w.authority * authority + w.advocacy * advocacy + w.similarity * (same / 3) + w.reach * g.reach[i]! + w.effectiveness * effectiveness;
+      w.tie * tieV + w.twoHop * twoHopV + w.authority * authority + w.advocacy * advocacy + w.similarity * similarity + w.reach * g.reach[i]! + w.effectiveness * effectiveness;
     if (best.length === k && (score < best[k - 1]!.score || (score === best[k - 1]!.score && i > best[k - 1]!.influencer))) continue;
-    const values: ComponentValues = { tie: tieV, twoHop: twoHopV, authority, advocacy, similarity: same / 3, reach: g.reach[i]!, effectiveness };
+    const values: ComponentValues = { tie: tieV, twoHop: twoHopV, authority, advocacy, similarity, reach: g.reach[i]!, effectiveness };
     const contributions = {} as ComponentValues;
     for (const comp of COMPONENTS) contributions[comp] = w[comp] * values[comp];
     const m: Match = { influencer: i, score, values, contributions, topics: topics.map((t) => t.bit), bridges: scratch.bridges[i]!, relevance };
