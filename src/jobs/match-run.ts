@@ -301,6 +301,8 @@ function toProspects(
 }
 
 const NAME_BATCH = 50_000;
+/** Prospects scored between two turns of the event loop (~10–50 ms of work). */
+const YIELD_EVERY = 500;
 
 async function scoreAndWrite(
   db: Db,
@@ -319,6 +321,9 @@ async function scoreAndWrite(
   for (let k = 0; k < prospects.length; k++) {
     results[k] = matchProspect(prospects[k]!, graph, signals, scratch, { weights: settings.weights, topK: settings.topK });
     if (k % 10_000 === 0) onProgress?.('score', k, prospects.length);
+    // Let the worker renew its job lock (BullMQ, 30 s) on a loaded machine: a full run of
+    // thousands of prospects is otherwise one synchronous stretch, and a lost lock runs the job twice.
+    if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
   }
   onProgress?.('score', prospects.length, prospects.length);
   t.lap('score');
