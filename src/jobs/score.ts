@@ -89,11 +89,10 @@ export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date
     const said = c && c.count > 0;
     const sentiment = said ? (c.sentimentCount > 0 ? c.sentimentSum / c.sentimentCount : null) : meanSentiment(a.authored);
     const last = Math.max(a.last, c?.lastAt ?? 0);
-    // A conversation's topics count once per conversation, like an interaction's (topTopics).
-    const conversationTopics = c ? [...c.topics].flatMap(([topic, n]) => Array.from({ length: n }, () => [topic])) : [];
     out.set(p.id, {
       influenceScore: influenceScore({ audienceSize: p.audienceSize, providerScores, inbound: a.inbound }, now),
-      topTopics: topTopics([p.topics, ...a.topics, ...conversationTopics]),
+      // A conversation's topics count once per conversation, like an interaction's.
+      topTopics: topTopics([p.topics, ...a.topics], 3, c?.topics),
       brandSentiment: sentiment,
       conversations30d: a.recent + (c?.recent ?? 0),
       lastConversationAt: last ? new Date(last).toISOString() : null,
