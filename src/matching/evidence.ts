@@ -85,11 +85,6 @@ export function buildEvidence(n: number, rows: readonly EvidenceRow[], totals?: 
   return ev;
 }
 
-/** No conversations at all (eval:match's synthetic markets, installations that send none). */
-export function emptyEvidence(n: number): ConversationEvidence {
-  return buildEvidence(n, []);
-}
-
 /** Person i's entry for topic bit t, or -1. */
 export function evidenceEntry(ev: ConversationEvidence, i: number, t: number): number {
   for (let e = ev.offsets[i]!, end = ev.offsets[i + 1]!; e < end; e++) if (ev.topic[e] === t) return e;
