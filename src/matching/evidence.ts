@@ -84,9 +84,3 @@ export function buildEvidence(n: number, rows: readonly EvidenceRow[], totals?: 
   for (let i = 0; i < n; i++) if (counts[i]! > 0) ev.total.sentiment[i] = sums[i]! / counts[i]!;
   return ev;
 }
-
-/** Person i's entry for topic bit t, or -1. */
-export function evidenceEntry(ev: ConversationEvidence, i: number, t: number): number {
-  for (let e = ev.offsets[i]!, end = ev.offsets[i + 1]!; e < end; e++) if (ev.topic[e] === t) return e;
-  return -1;
-}
