@@ -110,12 +110,13 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   await loadInteractions(db, installationId, cols, (id) => index.get(id), combos, now);
   const frequencies = combos.frequencies();
   for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
+  t.lap('interactions');
   const said = await loadConversationAggregates(db, installationId, now, settings.halfLifeDays);
   for (const a of said.byTopic) frequencies.set(a.topic!, (frequencies.get(a.topic!) ?? 0) + a.count);
   const dict = new TopicDictionary(frequencies);
   combos.finishTopics(cols, dict);
   const evidence = toEvidence(n, said, dict, (id) => index.get(id));
-  t.lap('interactions');
+  t.lap('conversations');
   options.onProgress?.('interactions', cols.count, cols.count);
 
   const people = peopleColumns(rows, contacts, codes, dict, settings.stageMap);
@@ -134,7 +135,9 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   if (options.scoreHere === false) return { mode: 'full', ...base, scored: 0, matchesWritten: 0, timings: t.out };
 
   const prospects = toProspects(contacts, signals, (id) => index.get(id), settings.stageMap, people.topics);
-  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress);
+  // Reasons quote what influencers said: a full run has everyone's aggregates already.
+  const everyone = summariesOf(said, signals);
+  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress, everyone);
   return { mode: 'full', ...base, scored: prospects.length, matchesWritten: written, timings: t.out };
 }
 
@@ -315,6 +318,7 @@ async function scoreAndWrite(
   now: Date,
   t: ReturnType<typeof timer>,
   onProgress?: MatchRunOptions['onProgress'],
+  saidByPerson?: Map<number, SaidSummary>,
 ): Promise<number> {
   const scratch = new Scratch(graph.n);
   const results: Match[][] = new Array(prospects.length);
@@ -340,7 +344,7 @@ async function scoreAndWrite(
   // What the influencers said, for reasons that quote it (only what is stored).
   const influencerIds = new Set<number>();
   for (const r of results) for (const m of r) influencerIds.add(signals.ids[m.influencer]!);
-  const said = await saidSummaries(db, installationId, [...influencerIds], signals, settings.halfLifeDays, now);
+  const said = saidByPerson ?? (await saidSummaries(db, installationId, [...influencerIds], signals, settings.halfLifeDays, now));
   const rows: MatchRow[] = [];
   prospects.forEach((p, k) => {
     const personId = signals.ids[p.index]!;
@@ -367,21 +371,23 @@ async function scoreAndWrite(
   return rows.length;
 }
 
-/** Person id → their conversations (totals and per topic bit of the signals' dictionary). */
+/** Person id → their conversations (totals and per topic bit of the signals' dictionary), for reasons. */
+function summariesOf(aggregates: Awaited<ReturnType<typeof loadConversationAggregates>>, signals: GlobalSignals, into = new Map<number, SaidSummary>()): Map<number, SaidSummary> {
+  const bits = new Map(signals.topics.map((name, bit) => [name, bit]));
+  for (const a of aggregates.totals) {
+    into.set(a.personId, { count: a.count, positiveCount: a.positiveCount, sentiment: a.sentimentCount > 0 ? a.sentimentSum / a.sentimentCount : Number.NaN, byTopic: new Map() });
+  }
+  for (const a of aggregates.byTopic) {
+    const bit = bits.get(a.topic!);
+    if (bit !== undefined) into.get(a.personId)?.byTopic.set(bit, { count: a.count, positiveCount: a.positiveCount });
+  }
+  return into;
+}
+
+/** The same for some people (incremental runs and partitions, which load no one else's). */
 async function saidSummaries(db: Db, installationId: string, ids: number[], signals: GlobalSignals, halfLifeDays: number, now: Date): Promise<Map<number, SaidSummary>> {
   const out = new Map<number, SaidSummary>();
-  if (ids.length === 0) return out;
-  const bits = new Map(signals.topics.map((name, bit) => [name, bit]));
-  for (let i = 0; i < ids.length; i += NAME_BATCH) {
-    const { byTopic, totals } = await loadConversationAggregates(db, installationId, now, halfLifeDays, ids.slice(i, i + NAME_BATCH));
-    for (const a of totals) {
-      out.set(a.personId, { count: a.count, positiveCount: a.positiveCount, sentiment: a.sentimentCount > 0 ? a.sentimentSum / a.sentimentCount : Number.NaN, byTopic: new Map() });
-    }
-    for (const a of byTopic) {
-      const bit = bits.get(a.topic!);
-      if (bit !== undefined) out.get(a.personId)?.byTopic.set(bit, { count: a.count, positiveCount: a.positiveCount });
-    }
-  }
+  for (let i = 0; i < ids.length; i += NAME_BATCH) summariesOf(await loadConversationAggregates(db, installationId, now, halfLifeDays, ids.slice(i, i + NAME_BATCH)), signals, out);
   return out;
 }
 
