@@ -105,13 +105,16 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   t.lap('people');
   options.onProgress?.('people', n, n);
 
+  // Conversations are summed in PostgreSQL while the interactions stream in.
+  const saying = loadConversationAggregates(db, installationId, now, settings.halfLifeDays);
+  saying.catch(() => {}); // awaited below; a failure there is the run's
   const cols = new EdgeColumns();
   const combos = new TopicCombos();
   await loadInteractions(db, installationId, cols, (id) => index.get(id), combos, now);
   const frequencies = combos.frequencies();
   for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
   t.lap('interactions');
-  const said = await loadConversationAggregates(db, installationId, now, settings.halfLifeDays);
+  const said = await saying;
   for (const a of said.byTopic) frequencies.set(a.topic!, (frequencies.get(a.topic!) ?? 0) + a.count);
   const dict = new TopicDictionary(frequencies);
   combos.finishTopics(cols, dict);

@@ -439,8 +439,11 @@ export async function loadConversationAggregates(
     });
   const byTopic: ConversationAggregate[] = [];
   const totals: ConversationAggregate[] = [];
-  await forEachRow(db, `SELECT person_id::text, topic, ${sums} FROM (${base}) c CROSS JOIN LATERAL unnest(c.topics) AS t(topic) GROUP BY person_id, topic`, read(byTopic));
-  await forEachRow(db, `SELECT person_id::text, NULL::text, ${sums} FROM (${base}) c GROUP BY person_id`, read(totals));
+  // Two scans of the installation's conversations, on two connections (PostgreSQL) at once.
+  await Promise.all([
+    forEachRow(db, `SELECT person_id::text, topic, ${sums} FROM (${base}) c CROSS JOIN LATERAL unnest(c.topics) AS t(topic) GROUP BY person_id, topic`, read(byTopic)),
+    forEachRow(db, `SELECT person_id::text, NULL::text, ${sums} FROM (${base}) c GROUP BY person_id`, read(totals)),
+  ]);
   return { byTopic, totals };
 }
 
