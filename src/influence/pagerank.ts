@@ -48,7 +48,10 @@ export function topicAuthority(graph: InteractionGraph, topicCount: number, pers
     const level = new Uint8Array(n);
     levels.push(level);
     active.push(m);
-    if (m === 0) {
+    // Nobody engaged anybody about t: every active person would rank the same and get the top
+    // level from a bare label (issue 11: authority collapsed to whoever declared the most
+    // topics). No engagement, no PageRank authority; conversation evidence may still give some.
+    if (m === 0 || sub.src.length === 0) {
       iterations.push(0);
       continue;
     }

@@ -118,10 +118,22 @@ function provider(scores: PersonAggregate['providerScores']): number | null {
  * The k most frequent topics across lists (one list per conversation). A topic counts once
  * per list, so one post repeating a tag does not dominate. Topics merge case-insensitively
  * and after trimming; each is shown in its most common spelling (first seen on a tie). Ties
- * in frequency are broken alphabetically, so the output is stable between runs.
+ * in frequency are broken alphabetically, so the output is stable between runs. `counted` adds
+ * topics with their counts (one per list that would carry them) without building the lists.
  */
-export function topTopics(topicLists: readonly (readonly string[])[], k = 3): string[] {
+export function topTopics(topicLists: readonly (readonly string[])[], k = 3, counted: ReadonlyMap<string, number> = new Map()): string[] {
   const byKey = new Map<string, { count: number; spellings: Map<string, number> }>();
+  // Topics already counted elsewhere (a person's conversations per topic, summed in the store):
+  // as if each of `n` lists carried the topic once.
+  for (const [raw, n] of counted) {
+    const topic = raw.trim();
+    const key = topic.toLowerCase();
+    if (key === '' || n <= 0) continue;
+    const entry = byKey.get(key) ?? { count: 0, spellings: new Map<string, number>() };
+    entry.count += n;
+    entry.spellings.set(topic, (entry.spellings.get(topic) ?? 0) + n);
+    byKey.set(key, entry);
+  }
   for (const list of topicLists) {
     const seen = new Set<string>();
     for (const raw of list) {

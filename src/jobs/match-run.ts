@@ -19,14 +19,15 @@
 import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
 import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
 import { topicAuthority } from '../influence/pagerank.ts';
-import { reasonFor } from '../matching/reason.ts';
+import { reasonFor, type SaidSummary } from '../matching/reason.ts';
 import { closestContacts, matchProspect, Scratch, type Match, type Prospect } from '../matching/score.ts';
-import { buildGlobalSignals, Codes, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
+import { buildEvidence, type ConversationEvidence } from '../matching/evidence.ts';
+import { buildGlobalSignals, Codes, withConversationLevels, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
 import { decodeSnapshot, encodeSnapshot, withExtraPeople } from '../matching/snapshot.ts';
 import { IdIndex } from '../matching/id-index.ts';
 import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/weights.ts';
 import type { Db } from '../store/db.ts';
-import { countProspects, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
+import { countProspects, loadConversationAggregates, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, snapshotTime, type MatchRow } from '../store/matches.ts';
 import { parseSettings } from '../sync/settings.ts';
@@ -104,14 +105,21 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   t.lap('people');
   options.onProgress?.('people', n, n);
 
+  // Conversations are summed in PostgreSQL while the interactions stream in.
+  const saying = loadConversationAggregates(db, installationId, now, settings.halfLifeDays);
+  saying.catch(() => {}); // awaited below; a failure there is the run's
   const cols = new EdgeColumns();
   const combos = new TopicCombos();
   await loadInteractions(db, installationId, cols, (id) => index.get(id), combos, now);
   const frequencies = combos.frequencies();
   for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
+  t.lap('interactions');
+  const said = await saying;
+  for (const a of said.byTopic) frequencies.set(a.topic!, (frequencies.get(a.topic!) ?? 0) + a.count);
   const dict = new TopicDictionary(frequencies);
   combos.finishTopics(cols, dict);
-  t.lap('interactions');
+  const evidence = toEvidence(n, said, dict, (id) => index.get(id));
+  t.lap('conversations');
   options.onProgress?.('interactions', cols.count, cols.count);
 
   const people = peopleColumns(rows, contacts, codes, dict, settings.stageMap);
@@ -119,7 +127,7 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   const graph = buildGraph(n, cols, settings.halfLifeDays);
   t.lap('graph');
   const authority = topicAuthority(graph, dict.names.length, people.topics);
-  const signals = buildGlobalSignals(people, dict.names, authority.levels, codes);
+  const signals = buildGlobalSignals(people, dict.names, authority.levels, codes, { evidence, graph });
   t.lap('rank');
   const snapshot = { data: encodeSnapshot(signals), computedAt: now };
   // Scored here: the snapshot is saved with the matches, in their transaction (replaceMatches).
@@ -133,7 +141,9 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   if (options.scoreHere === false) return { mode: 'full', ...base, scored: 0, matchesWritten: 0, timings: t.out };
 
   const prospects = toProspects(contacts, signals, (id) => index.get(id), settings.stageMap, people.topics);
-  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress, snapshot);
+  // Reasons quote what influencers said: a full run has everyone's aggregates already.
+  const everyone = summariesOf(said, signals);
+  const written = await scoreAndWrite(db, installationId, 'all', prospects, graph, signals, settings, now, t, options.onProgress, everyone, snapshot);
   return { mode: 'full', ...base, scored: prospects.length, matchesWritten: written, timings: t.out };
 }
 
@@ -187,6 +197,10 @@ export async function scoreProspects(
     if (i >= 0) declared[i] = dict.mask(p.topics);
   }, chosen.map((c) => c.personId));
 
+  // Their own conversations since the snapshot decide their topic mix now (the levels of
+  // everyone else move with full runs, like authority).
+  const mine = toEvidence(signals.n, await loadConversationAggregates(db, installationId, now, settings.halfLifeDays, chosen.map((c) => c.personId)), dict, indexOf);
+  signals = withConversationLevels(signals, mine, chosen.map((c) => indexOf(c.personId)));
   t.lap('people');
   // Their edges, then the out-edges of their closest contacts (two-hop), exactly what scoring reads.
   const cols = new EdgeColumns();
@@ -223,6 +237,16 @@ export async function scoreProspects(
     kernelEdgesPerSecond: null,
     timings: t.out,
   };
+}
+
+/** Aggregates keyed by person id and topic name → the engine's evidence by dense index and topic bit. */
+function toEvidence(n: number, said: Awaited<ReturnType<typeof loadConversationAggregates>>, dict: TopicDictionary, indexOf: (id: number) => number): ConversationEvidence {
+  const row = (a: (typeof said.byTopic)[number], topic: number) => ({ ...a, person: indexOf(a.personId), topic });
+  return buildEvidence(
+    n,
+    said.byTopic.map((a) => row(a, dict.bit(a.topic!))).filter((r) => r.person >= 0 && r.topic >= 0),
+    said.totals.map((a) => row(a, -1)).filter((r) => r.person >= 0),
+  );
 }
 
 function peopleColumns(
@@ -286,6 +310,8 @@ function toProspects(
 }
 
 const NAME_BATCH = 50_000;
+/** Prospects scored between two turns of the event loop (~10–50 ms of work). */
+const YIELD_EVERY = 500;
 
 async function scoreAndWrite(
   db: Db,
@@ -298,6 +324,7 @@ async function scoreAndWrite(
   now: Date,
   t: ReturnType<typeof timer>,
   onProgress?: MatchRunOptions['onProgress'],
+  saidByPerson?: Map<number, SaidSummary>,
   snapshot?: { data: Buffer; computedAt: Date },
 ): Promise<number> {
   const scratch = new Scratch(graph.n);
@@ -305,6 +332,9 @@ async function scoreAndWrite(
   for (let k = 0; k < prospects.length; k++) {
     results[k] = matchProspect(prospects[k]!, graph, signals, scratch, { weights: settings.weights, topK: settings.topK });
     if (k % 10_000 === 0) onProgress?.('score', k, prospects.length);
+    // Let the worker renew its job lock (BullMQ, 30 s) on a loaded machine: a full run of
+    // thousands of prospects is otherwise one synchronous stretch, and a lost lock runs the job twice.
+    if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
   }
   onProgress?.('score', prospects.length, prospects.length);
   t.lap('score');
@@ -318,6 +348,10 @@ async function scoreAndWrite(
   const names = new Map<number, { name: string; audience: number | null }>();
   const all = [...wanted];
   for (let i = 0; i < all.length; i += NAME_BATCH) for (const [id, v] of await personNames(db, installationId, all.slice(i, i + NAME_BATCH))) names.set(id, v);
+  // What the influencers said, for reasons that quote it (only what is stored).
+  const influencerIds = new Set<number>();
+  for (const r of results) for (const m of r) influencerIds.add(signals.ids[m.influencer]!);
+  const said = saidByPerson ?? (await saidSummaries(db, installationId, [...influencerIds], signals, settings.halfLifeDays, now));
   const rows: MatchRow[] = [];
   prospects.forEach((p, k) => {
     const personId = signals.ids[p.index]!;
@@ -334,7 +368,7 @@ async function scoreAndWrite(
         stage: p.stage,
         score: round(m.score),
         components,
-        reason: reasonFor(p, m, { graph, signals, prospectName, influencerName: who?.name ?? String(influencerId), audience: who?.audience }),
+        reason: reasonFor(p, m, { graph, signals, prospectName, influencerName: who?.name ?? String(influencerId), audience: who?.audience, said: said.get(influencerId) ?? null }),
       });
     });
   });
@@ -342,6 +376,26 @@ async function scoreAndWrite(
   await replaceMatches(db, installationId, scope, rows, now, snapshot);
   t.lap('write');
   return rows.length;
+}
+
+/** Person id → their conversations (totals and per topic bit of the signals' dictionary), for reasons. */
+function summariesOf(aggregates: Awaited<ReturnType<typeof loadConversationAggregates>>, signals: GlobalSignals, into = new Map<number, SaidSummary>()): Map<number, SaidSummary> {
+  const bits = new Map(signals.topics.map((name, bit) => [name, bit]));
+  for (const a of aggregates.totals) {
+    into.set(a.personId, { count: a.count, positiveCount: a.positiveCount, sentiment: a.sentimentCount > 0 ? a.sentimentSum / a.sentimentCount : Number.NaN, byTopic: new Map() });
+  }
+  for (const a of aggregates.byTopic) {
+    const bit = bits.get(a.topic!);
+    if (bit !== undefined) into.get(a.personId)?.byTopic.set(bit, { count: a.count, positiveCount: a.positiveCount });
+  }
+  return into;
+}
+
+/** The same for some people (incremental runs and partitions, which load no one else's). */
+async function saidSummaries(db: Db, installationId: string, ids: number[], signals: GlobalSignals, halfLifeDays: number, now: Date): Promise<Map<number, SaidSummary>> {
+  const out = new Map<number, SaidSummary>();
+  for (let i = 0; i < ids.length; i += NAME_BATCH) summariesOf(await loadConversationAggregates(db, installationId, now, halfLifeDays, ids.slice(i, i + NAME_BATCH)), signals, out);
+  return out;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -14,7 +14,7 @@
  */
 import { FlowProducer } from 'bullmq';
 import { fullMatchRun, scoreProspects } from './match-run.ts';
-import { snapshotPeople } from '../matching/snapshot.ts';
+import { isCurrentSnapshot, snapshotPeople } from '../matching/snapshot.ts';
 import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
 import { snapshotHead } from '../store/matches.ts';
 import { hasUnfinishedRun } from '../store/runs.ts';
@@ -29,7 +29,8 @@ export async function matchJob(ctx: JobContext, installationId: string, id: stri
   const rerun = await hasUnfinishedRun(ctx.db, 'match', id);
   await recordRun(ctx, 'match', installationId, id, async (): Promise<RunOutcome> => {
     const snapshot = await snapshotHead(ctx.db, installationId);
-    const fresh = !rerun && snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
+    // A snapshot written by an older version lacks signals this one reads: rebuild it.
+    const fresh = !rerun && snapshot && isCurrentSnapshot(snapshot.head) && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
     if (fresh) {
       const r = (await scoreProspects(ctx.db, installationId, { changed: true }))!;
       return { counts: { incremental: 1, prospects: r.prospects, changed: r.dirty ?? 0, scored: r.scored, matches: r.matchesWritten } };
