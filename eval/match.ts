@@ -65,7 +65,7 @@ function evaluate(m: Market, weights: StageWeights): SeedResult {
   const n = people.n;
   const graph = buildGraph(n, edges);
   const auth = topicAuthority(graph, dictionary.names.length, people.topics);
-  const signals = buildGlobalSignals(people, dictionary.names, auth.levels, m.codes);
+  const signals = buildGlobalSignals(people, dictionary.names, auth.levels, m.codes, { graph });
   const scratch = new Scratch(n);
   const reachPools = reachBaseline(m, graph);
   const draw = prng(streamSeed(m.seed, `convert:${m.scenario}`));

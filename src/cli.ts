@@ -91,5 +91,6 @@ program
 
 (await import('./privacy-cli.ts')).registerPeopleCommands(program);
 (await import('./match-cli.ts')).registerMatchCommands(program, processEnv());
+(await import('./settings-cli.ts')).registerSettingsCommands(program, processEnv());
 
 await program.parseAsync(process.argv);

@@ -25,6 +25,7 @@ import { storeSignals } from '../store/signals.ts';
 import { Chunk, type RejectedRow } from './chunk.ts';
 import { createProgress, formatSummary, type ImportSummary } from './progress.ts';
 import { ImportFileError, readCsv, readNdjson } from './readers.ts';
+import { analyzeMatchInputs, ANALYZE_AFTER_ROWS } from '../store/graph-load.ts';
 
 export { ImportFileError } from './readers.ts';
 export type { ImportSummary } from './progress.ts';
@@ -181,6 +182,8 @@ export async function importFile(db: Db, installationId: string, file: string, o
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     runId,
   };
+  // Fresh planner statistics, so the match run this import leads to keeps linear plans.
+  if (loaded >= ANALYZE_AFTER_ROWS) await analyzeMatchInputs(db);
   const { file: _f, format: _fmt, rejectsFile: _r, runId: _id, stoppedAtLine: _s, seconds: _sec, ...counts } = summary;
   await finishRun(db, runId, { status: 'succeeded', counts, errors: rejects.firstReasons });
   return summary;

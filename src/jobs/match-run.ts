@@ -19,14 +19,15 @@
 import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
 import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
 import { topicAuthority } from '../influence/pagerank.ts';
-import { reasonFor } from '../matching/reason.ts';
+import { reasonFor, type SaidSummary } from '../matching/reason.ts';
 import { closestContacts, matchProspect, Scratch, type Match, type Prospect } from '../matching/score.ts';
-import { buildGlobalSignals, Codes, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
+import { buildEvidence, type ConversationEvidence } from '../matching/evidence.ts';
+import { buildGlobalSignals, Codes, withConversationLevels, type GlobalSignals, type PeopleColumns } from '../matching/signals.ts';
 import { decodeSnapshot, encodeSnapshot, withExtraPeople } from '../matching/snapshot.ts';
 import { IdIndex } from '../matching/id-index.ts';
 import { COMPONENTS, resolveStageWeights, type StageWeights } from '../matching/weights.ts';
 import type { Db } from '../store/db.ts';
-import { countProspects, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
+import { countProspects, loadConversationAggregates, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, snapshotTime, type MatchRow } from '../store/matches.ts';
 import { parseSettings } from '../sync/settings.ts';
@@ -109,8 +110,11 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   await loadInteractions(db, installationId, cols, (id) => index.get(id), combos, now);
   const frequencies = combos.frequencies();
   for (const p of rows) for (const topic of p.topics) frequencies.set(topic, (frequencies.get(topic) ?? 0) + 1);
+  const said = await loadConversationAggregates(db, installationId, now, settings.halfLifeDays);
+  for (const a of said.byTopic) frequencies.set(a.topic!, (frequencies.get(a.topic!) ?? 0) + a.count);
   const dict = new TopicDictionary(frequencies);
   combos.finishTopics(cols, dict);
+  const evidence = toEvidence(n, said, dict, (id) => index.get(id));
   t.lap('interactions');
   options.onProgress?.('interactions', cols.count, cols.count);
 
@@ -119,7 +123,7 @@ export async function fullMatchRun(db: Db, installationId: string, options: Matc
   const graph = buildGraph(n, cols, settings.halfLifeDays);
   t.lap('graph');
   const authority = topicAuthority(graph, dict.names.length, people.topics);
-  const signals = buildGlobalSignals(people, dict.names, authority.levels, codes);
+  const signals = buildGlobalSignals(people, dict.names, authority.levels, codes, { evidence, graph });
   t.lap('rank');
   await saveSnapshot(db, installationId, encodeSnapshot(signals), now);
   t.lap('snapshot');
@@ -184,6 +188,10 @@ export async function scoreProspects(
     if (i >= 0) declared[i] = dict.mask(p.topics);
   }, chosen.map((c) => c.personId));
 
+  // Their own conversations since the snapshot decide their topic mix now (the levels of
+  // everyone else move with full runs, like authority).
+  const mine = toEvidence(signals.n, await loadConversationAggregates(db, installationId, now, settings.halfLifeDays, chosen.map((c) => c.personId)), dict, indexOf);
+  signals = withConversationLevels(signals, mine, chosen.map((c) => indexOf(c.personId)));
   t.lap('people');
   // Their edges, then the out-edges of their closest contacts (two-hop), exactly what scoring reads.
   const cols = new EdgeColumns();
@@ -220,6 +228,16 @@ export async function scoreProspects(
     kernelEdgesPerSecond: null,
     timings: t.out,
   };
+}
+
+/** Aggregates keyed by person id and topic name → the engine's evidence by dense index and topic bit. */
+function toEvidence(n: number, said: Awaited<ReturnType<typeof loadConversationAggregates>>, dict: TopicDictionary, indexOf: (id: number) => number): ConversationEvidence {
+  const row = (a: (typeof said.byTopic)[number], topic: number) => ({ ...a, person: indexOf(a.personId), topic });
+  return buildEvidence(
+    n,
+    said.byTopic.map((a) => row(a, dict.bit(a.topic!))).filter((r) => r.person >= 0 && r.topic >= 0),
+    said.totals.map((a) => row(a, -1)).filter((r) => r.person >= 0),
+  );
 }
 
 function peopleColumns(
@@ -314,6 +332,10 @@ async function scoreAndWrite(
   const names = new Map<number, { name: string; audience: number | null }>();
   const all = [...wanted];
   for (let i = 0; i < all.length; i += NAME_BATCH) for (const [id, v] of await personNames(db, installationId, all.slice(i, i + NAME_BATCH))) names.set(id, v);
+  // What the influencers said, for reasons that quote it (only what is stored).
+  const influencerIds = new Set<number>();
+  for (const r of results) for (const m of r) influencerIds.add(signals.ids[m.influencer]!);
+  const said = await saidSummaries(db, installationId, [...influencerIds], signals, settings.halfLifeDays, now);
   const rows: MatchRow[] = [];
   prospects.forEach((p, k) => {
     const personId = signals.ids[p.index]!;
@@ -330,7 +352,7 @@ async function scoreAndWrite(
         stage: p.stage,
         score: round(m.score),
         components,
-        reason: reasonFor(p, m, { graph, signals, prospectName, influencerName: who?.name ?? String(influencerId), audience: who?.audience }),
+        reason: reasonFor(p, m, { graph, signals, prospectName, influencerName: who?.name ?? String(influencerId), audience: who?.audience, said: said.get(influencerId) ?? null }),
       });
     });
   });
@@ -338,6 +360,24 @@ async function scoreAndWrite(
   await replaceMatches(db, installationId, scope, rows, now);
   t.lap('write');
   return rows.length;
+}
+
+/** Person id → their conversations (totals and per topic bit of the signals' dictionary). */
+async function saidSummaries(db: Db, installationId: string, ids: number[], signals: GlobalSignals, halfLifeDays: number, now: Date): Promise<Map<number, SaidSummary>> {
+  const out = new Map<number, SaidSummary>();
+  if (ids.length === 0) return out;
+  const bits = new Map(signals.topics.map((name, bit) => [name, bit]));
+  for (let i = 0; i < ids.length; i += NAME_BATCH) {
+    const { byTopic, totals } = await loadConversationAggregates(db, installationId, now, halfLifeDays, ids.slice(i, i + NAME_BATCH));
+    for (const a of totals) {
+      out.set(a.personId, { count: a.count, positiveCount: a.positiveCount, sentiment: a.sentimentCount > 0 ? a.sentimentSum / a.sentimentCount : Number.NaN, byTopic: new Map() });
+    }
+    for (const a of byTopic) {
+      const bit = bits.get(a.topic!);
+      if (bit !== undefined) out.get(a.personId)?.byTopic.set(bit, { count: a.count, positiveCount: a.positiveCount });
+    }
+  }
+  return out;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;

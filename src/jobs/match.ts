@@ -14,7 +14,7 @@
  */
 import { FlowProducer } from 'bullmq';
 import { fullMatchRun, scoreProspects } from './match-run.ts';
-import { snapshotPeople } from '../matching/snapshot.ts';
+import { isCurrentSnapshot, snapshotPeople } from '../matching/snapshot.ts';
 import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
 import { snapshotHead } from '../store/matches.ts';
 import type { JobContext } from './context.ts';
@@ -25,7 +25,8 @@ export async function matchJob(ctx: JobContext, installationId: string, id: stri
   let partitions: [number, number][] = [];
   await recordRun(ctx, 'match', installationId, id, async (): Promise<RunOutcome> => {
     const snapshot = await snapshotHead(ctx.db, installationId);
-    const fresh = snapshot && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
+    // A snapshot written by an older version lacks signals this one reads: rebuild it.
+    const fresh = snapshot && isCurrentSnapshot(snapshot.head) && Date.now() - snapshot.computedAt.getTime() < ctx.matching.fullEveryMs && !grown(snapshotPeople(snapshot.head), await countPeople(ctx.db, installationId));
     if (fresh) {
       const r = (await scoreProspects(ctx.db, installationId, { changed: true }))!;
       return { counts: { incremental: 1, prospects: r.prospects, changed: r.dirty ?? 0, scored: r.scored, matches: r.matchesWritten } };

@@ -27,6 +27,7 @@ import { parseSettings, sameHandleFields } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
 import { enqueue, unschedulePull } from './queues.ts';
 import { recordRun } from './run.ts';
+import { analyzeMatchInputs, ANALYZE_AFTER_ROWS } from '../store/graph-load.ts';
 
 /** How far before the cursor each incremental search starts. */
 export const OVERLAP_MS = 5 * 60 * 1000;
@@ -101,6 +102,8 @@ export async function pullJob(ctx: JobContext, installationId: string, jobId: st
       counts.dealsSkipped = 1;
       errors.push({ message: 'deals not read: the installation did not grant deal scopes (reinstall to grant crm.objects.deals.read)' });
     }
+    // Fresh planner statistics after a large pull (a first or full one), for the match run next.
+    if (counts.read! + counts.deals! >= ANALYZE_AFTER_ROWS) await analyzeMatchInputs(ctx.db);
     return { counts, errors };
   });
   await enqueue(ctx.queues, 'score', installationId, jobId);

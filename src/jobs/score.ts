@@ -9,6 +9,7 @@ import type { InteractionKind } from '../domain/signals.ts';
 import { percentileRanks } from '../influence/percentile.ts';
 import { influenceScore, isAdvocate, meanSentiment, topTopics, type PersonAggregate } from '../influence/score.ts';
 import { relink } from '../store/crm-records.ts';
+import { conversationsForScoring, type ConversationSummary } from '../store/graph-load.ts';
 import { interactionsForScoring, peopleForScoring, saveMetrics } from '../store/people.ts';
 import type { PersonMetrics } from '../store/schema.ts';
 import type { JobContext } from './context.ts';
@@ -19,12 +20,16 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export async function scoreJob(ctx: JobContext, installationId: string, jobId: string, now = new Date()): Promise<void> {
   await recordRun(ctx, 'score', installationId, jobId, async () => {
-    const [persons, edges] = await Promise.all([peopleForScoring(ctx.db, installationId), interactionsForScoring(ctx.db, installationId)]);
-    const metrics = computeMetrics(persons, edges, now);
+    const [persons, edges, conversations] = await Promise.all([
+      peopleForScoring(ctx.db, installationId),
+      interactionsForScoring(ctx.db, installationId),
+      conversationsForScoring(ctx.db, installationId, now),
+    ]);
+    const metrics = computeMetrics(persons, edges, now, conversations);
     await saveMetrics(ctx.db, installationId, metrics);
     const { links, conflicts } = await relink(ctx.db, installationId);
     return {
-      counts: { people: persons.length, interactions: edges.length, linked: links, conflicts: conflicts.length },
+      counts: { people: persons.length, interactions: edges.length, conversations: [...conversations.values()].reduce((n, c) => n + c.count, 0), linked: links, conflicts: conflicts.length },
       errors: conflicts.map((c) => ({ recordId: c.records[0]?.crmId, message: `identity conflict (${c.kind}): ${c.message}` })),
     };
   });
@@ -46,8 +51,15 @@ interface EdgeRow {
   occurredAt: Date;
 }
 
-/** Pure: per-person metrics from people and their interactions (exported for tests). */
-export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date): Map<number, PersonMetrics> {
+/**
+ * Pure: per-person metrics from people, their interactions and their brand conversations
+ * (exported for tests). Conversations are what a person says about the brand, so when a person
+ * has any they decide brand sentiment, the advocate flag (at least 3 of them, mean ≥ 0.3) and
+ * count toward topics, conversations in the last 30 days and the last conversation; a person
+ * with none is judged, as before, by the sentiment of the interactions they authored (issue 11:
+ * conversations used to be stored and never read).
+ */
+export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date, conversations: ReadonlyMap<number, ConversationSummary> = new Map()): Map<number, PersonMetrics> {
   const acc = new Map<number, { inbound: PersonAggregate['inbound']; authored: (number | null)[]; topics: string[][]; recent: number; last: number }>();
   const get = (id: number) => {
     let a = acc.get(id);
@@ -73,14 +85,19 @@ export function computeMetrics(persons: PersonRow[], edges: EdgeRow[], now: Date
   for (const p of persons) {
     const providerScores = p.providerScores.map((s) => ({ score: rank(s.provider ?? '', s.score), min: 0, max: 100 }));
     const a = get(p.id);
-    const sentiment = meanSentiment(a.authored);
+    const c = conversations.get(p.id);
+    const said = c && c.count > 0;
+    const sentiment = said ? (c.sentimentCount > 0 ? c.sentimentSum / c.sentimentCount : null) : meanSentiment(a.authored);
+    const last = Math.max(a.last, c?.lastAt ?? 0);
+    // A conversation's topics count once per conversation, like an interaction's (topTopics).
+    const conversationTopics = c ? [...c.topics].flatMap(([topic, n]) => Array.from({ length: n }, () => [topic])) : [];
     out.set(p.id, {
       influenceScore: influenceScore({ audienceSize: p.audienceSize, providerScores, inbound: a.inbound }, now),
-      topTopics: topTopics([p.topics, ...a.topics]),
+      topTopics: topTopics([p.topics, ...a.topics, ...conversationTopics]),
       brandSentiment: sentiment,
-      conversations30d: a.recent,
-      lastConversationAt: a.last ? new Date(a.last).toISOString() : null,
-      advocate: isAdvocate(a.authored.length, sentiment),
+      conversations30d: a.recent + (c?.recent ?? 0),
+      lastConversationAt: last ? new Date(last).toISOString() : null,
+      advocate: isAdvocate(said ? c.count : a.authored.length, sentiment),
     });
   }
   return out;

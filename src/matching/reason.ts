@@ -4,6 +4,11 @@
  *   "Decision stage: Dana replied to Sam 3× and shared Sam's posts 2×, last 4 days ago; same
  *    industry and region as Dana"
  * Pure. Components that contribute less than MIN_SHARE of the score are not mentioned.
+ *
+ * A phrase names only evidence that exists (issue 11: "talks positively about the brand" was
+ * said of every customer while brand sentiment was never computed): brand talk is claimed only
+ * from the influencer's stored conversations (with their counts), "customer" only from the CRM,
+ * a topic only where the influencer endorsed it or others engaged them about it.
  */
 import { STAGE_LABELS } from '../domain/stages.ts';
 import { kindName, type InteractionGraph } from '../influence/graph.ts';
@@ -24,6 +29,16 @@ const PAST: Record<string, string> = {
   follow: 'followed',
 };
 
+/** What the influencer said, from their stored conversations (store: loadConversationAggregates). */
+export interface SaidSummary {
+  count: number;
+  positiveCount: number;
+  /** Mean sentiment of their conversations; NaN when none had one. */
+  sentiment: number;
+  /** Topic bit → their conversations on it. */
+  byTopic: Map<number, { count: number; positiveCount: number }>;
+}
+
 export interface ReasonContext {
   graph: InteractionGraph;
   signals: GlobalSignals;
@@ -31,6 +46,8 @@ export interface ReasonContext {
   influencerName: string;
   /** The influencer's audience size when known. */
   audience?: number | null;
+  /** The influencer's conversations; null or absent when they have none. */
+  said?: SaidSummary | null;
 }
 
 /** Components in the order they drove this match (largest contribution first), above MIN_SHARE. */
@@ -61,20 +78,23 @@ function phrase(c: Component, p: Prospect, m: Match, ctx: ReasonContext): string
       if (d.engaged.size > 0) parts.push(`${P} ${kindList(d.engaged, I)}`);
       if (d.reached.size > 0) parts.push(`${I} ${kindList(d.reached, P)}`);
       if (parts.length === 0) return null;
-      return `${parts.join(' and ')}, last ${days(d.lastAgeDays)}`;
+      const onTopic = endorsedTopics(m, ctx);
+      return `${parts.join(' and ')}, last ${days(d.lastAgeDays)}${onTopic ? `; ${I} posted positively on ${onTopic}` : ''}`;
     }
     case 'twoHop': {
       const n = m.bridges;
       return n > 0 ? `${n} ${n === 1 ? 'person' : 'people'} ${P} engages with engage${n === 1 ? 's' : ''} with ${I}` : `close to ${P}'s contacts`;
     }
     case 'authority': {
-      const t = m.topics[0];
-      const names = m.topics.filter((bit) => g.authority[bit]![m.influencer]! > 0).map((bit) => g.topics[bit]!);
-      if (t === undefined || names.length === 0) return null;
+      const endorsed = endorsedTopics(m, ctx);
+      if (endorsed) return `${endorsed}`;
+      // Otherwise the level is PageRank's: people engage with them about the topic.
+      const names = m.topics.filter((bit) => (g.pageRankTopics[m.influencer]! & (1 << bit)) !== 0).map((bit) => g.topics[bit]!);
+      if (names.length === 0) return null;
       return `a leading voice on ${names.slice(0, 2).join(' and ')}`;
     }
     case 'advocacy':
-      return m.values.advocacy >= 0.5 ? 'a customer with positive brand sentiment' : 'talks positively about the brand';
+      return advocacyPhrase(m.influencer, ctx);
     case 'similarity': {
       const same: string[] = [];
       if (p.industry >= 0 && g.industry[m.influencer] === p.industry) same.push('industry');
@@ -87,6 +107,40 @@ function phrase(c: Component, p: Prospect, m: Match, ctx: ReasonContext): string
     case 'effectiveness':
       return m.values.effectiveness > 0.5 ? `converted well at the ${STAGE_LABELS[p.stage].toLowerCase()} stage before` : null;
   }
+}
+
+/**
+ * "12 positive posts on Movies and 3 on Music": the prospect's topics on which the influencer's
+ * stored conversations include positive ones, with their counts; null when there are none.
+ */
+function endorsedTopics(m: Match, ctx: ReasonContext): string | null {
+  const said = ctx.said;
+  if (!said) return null;
+  const parts = m.topics
+    .map((bit) => ({ bit, n: said.byTopic.get(bit)?.positiveCount ?? 0 }))
+    .filter((x) => x.n > 0)
+    .slice(0, 2)
+    .map((x, k) => (k === 0 ? `${x.n} positive post${x.n === 1 ? '' : 's'} on ${ctx.signals.topics[x.bit]}` : `${x.n} on ${ctx.signals.topics[x.bit]}`));
+  return parts.length > 0 ? joinAnd(parts) : null;
+}
+
+/**
+ * Advocacy from what is on record: the CRM standing (signals.customer), then the brand talk
+ * behind the brand sentiment (signals.sentiment, from the score job).
+ */
+function advocacyPhrase(i: number, ctx: ReasonContext): string | null {
+  const customer = ctx.signals.customer[i]!;
+  const who = customer === 2 ? 'an evangelist in the CRM' : customer === 1 ? 'a customer' : null;
+  const said = ctx.said;
+  const sentiment = ctx.signals.sentiment[i]!;
+  let talk: string | null = null;
+  if (said && said.count > 0 && said.positiveCount > 0 && Number.isFinite(sentiment) && sentiment > 0) {
+    talk = `talks positively about the brand (${said.positiveCount} of ${said.count} posts positive)`;
+  } else if (!said && Number.isFinite(sentiment) && sentiment > 0) {
+    talk = `positive in what they post (mean sentiment ${sentiment.toFixed(2)})`;
+  }
+  if (who && talk) return `${who} who ${talk.replace(/^positive in/, 'is positive in')}`;
+  return who ?? talk;
 }
 
 /** Interactions between p and i, by kind and direction, and the most recent one's age. */

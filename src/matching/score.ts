@@ -9,11 +9,19 @@
  * topics, and the strongest advocates in the prospect's industry.
  *
  * Signals for influencer i and prospect p:
- *   tie        1 − exp(−T / 3), T = Σ decayed kind weights of p engaging with i, plus 0.6 × those
- *              of i engaging p directly (outreach shows contact, engagement shows attention).
- *   twoHop     1 − exp(−Σ_j tie(p, j) · w(j → i) / 3) over p's TWO_HOP_VIA closest contacts j.
- *   authority  Σ_t share_p(t) · level_t(i) / 255 over p's top topics (topic-sensitive PageRank).
- *   advocacy   signals.ts advocacyValue.
+ *   tie        (1 − exp(−T / 3)) · fit, T = Σ decayed kind weights of p engaging with i, plus 0.6 ×
+ *              those of i engaging p directly (outreach shows contact, engagement shows attention).
+ *   twoHop     (1 − exp(−Σ_j tie(p, j) · w(j → i) / 3)) · fit over p's TWO_HOP_VIA closest contacts j.
+ *   authority  Σ_t share_p(t) · level_t(i) / 255 over p's top topics (signals.ts: topic-sensitive
+ *              PageRank or conversation evidence, whichever is stronger).
+ *   advocacy   signals.ts advocacyValue · fit.
+ *   fit        what i says on p's topics (issue 11: a close contact who never talks about the
+ *              topic moves nobody on it): RELEVANCE_FLOOR + (1 − RELEVANCE_FLOOR) · relevance,
+ *              relevance = Σ_t share_p(t) · (1 − exp(−E_t(i) / RELEVANCE_SCALE)), E_t = i's
+ *              decayed positive conversations on t. 1 for people who said nothing at all
+ *              (unknown is not off-topic).
+ * p's topics: their interactions' topics, declared topics, and their own conversations (each
+ * conversation weighs CONVERSATION_WEIGHT, a review's kind weight).
  *   similarity share of industry, region and company size that i and p have in common.
  *   reach      log audience, as in the influence score.
  *   effectiveness  effectiveness.ts (0.5 until outcomes exist).
@@ -21,7 +29,7 @@
 import type { CanonicalStage } from '../domain/stages.ts';
 import type { InteractionGraph } from '../influence/graph.ts';
 import { effectiveness as effectivenessValue, type Outcome } from './effectiveness.ts';
-import type { GlobalSignals } from './signals.ts';
+import { levelMass, type GlobalSignals } from './signals.ts';
 import { COMPONENTS, type ComponentValues, type StageWeights } from './weights.ts';
 
 export const TIE_SCALE = 3;
@@ -29,6 +37,12 @@ export const OUTREACH_FACTOR = 0.6;
 export const TWO_HOP_VIA = 8;
 export const PROSPECT_TOPICS = 3;
 export const DEFAULT_TOP_K = 3;
+/** The tie, two-hop and advocacy share kept by someone who says nothing on the prospect's topics. */
+export const RELEVANCE_FLOOR = 0.3;
+/** Positive conversations on a topic at which relevance reaches 1 − 1/e. */
+export const RELEVANCE_SCALE = 3;
+/** A conversation's weight in the prospect's topic mix: a review's interaction weight (influence/score.ts KIND_WEIGHTS). */
+export const CONVERSATION_WEIGHT = 3;
 
 export interface Prospect {
   /** Dense index of the prospect's person. */
@@ -53,6 +67,8 @@ export interface Match {
   topics: number[];
   /** How many of the prospect's closest contacts engage with the influencer. */
   bridges: number;
+  /** What the influencer says on the prospect's topics, 0..1 (NaN: said nothing at all). */
+  relevance: number;
 }
 
 export interface MatchOptions {
@@ -109,7 +125,7 @@ export class Scratch {
 const saturate = (x: number) => 1 - Math.exp(-x / TIE_SCALE);
 
 /** The prospect's top topics with their shares (sum 1), from their interactions and declared topics. */
-export function prospectTopics(p: Prospect, graph: InteractionGraph, scratch: Scratch): { bit: number; share: number }[] {
+export function prospectTopics(p: Prospect, graph: InteractionGraph, scratch: Scratch, g?: GlobalSignals): { bit: number; share: number }[] {
   const tw = scratch.topicWeight;
   const add = (mask: number, w: number) => {
     for (let m = mask; m !== 0; m &= m - 1) tw[31 - Math.clz32(m & -m)]! += w;
@@ -118,6 +134,7 @@ export function prospectTopics(p: Prospect, graph: InteractionGraph, scratch: Sc
     for (let e = side.offsets[p.index]!, end = side.offsets[p.index + 1]!; e < end; e++) add(side.topics[e]!, side.weight[e]!);
   }
   add(p.topics, 1);
+  if (g) for (let t = 0; t < g.spoke.length; t++) if (g.spoke[t]![p.index]! > 0) tw[t]! += CONVERSATION_WEIGHT * levelMass(g.spoke[t]![p.index]!);
   const ranked = [...tw.keys()].filter((t) => tw[t]! > 0).sort((a, b) => tw[b]! - tw[a]! || a - b).slice(0, PROSPECT_TOPICS);
   const total = ranked.reduce((s, t) => s + tw[t]!, 0);
   return ranked.map((bit) => ({ bit, share: tw[bit]! / total }));
@@ -126,7 +143,7 @@ export function prospectTopics(p: Prospect, graph: InteractionGraph, scratch: Sc
 export function matchProspect(p: Prospect, graph: InteractionGraph, g: GlobalSignals, scratch: Scratch, options: MatchOptions): Match[] {
   const k = options.topK ?? DEFAULT_TOP_K;
   const weights = options.weights[p.stage];
-  const topics = prospectTopics(p, graph, scratch);
+  const topics = prospectTopics(p, graph, scratch, g);
   const { tie, twoHop } = scratch;
 
   addDirectTies(p.index, graph, scratch);
@@ -163,15 +180,23 @@ export function matchProspect(p: Prospect, graph: InteractionGraph, g: GlobalSig
     if (p.region >= 0 && g.region[i] === p.region) same++;
     if (p.companySize >= 0 && g.companySize[i] === p.companySize) same++;
     const effectiveness = eff >= 0 ? eff : effectivenessValue(options.outcomes!.get(`${i}:${p.stage}`));
-    const tieV = saturate(tie[i]!);
-    const twoHopV = saturate(twoHop[i]!);
+    let relevance = Number.NaN;
+    let fit = 1;
+    if (g.said[i] !== 0) {
+      relevance = 0;
+      for (let t = 0; t < topics.length; t++) relevance += topics[t]!.share * (1 - Math.exp(-levelMass(g.endorsed[topics[t]!.bit]![i]!) / RELEVANCE_SCALE));
+      fit = RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * relevance;
+    }
+    const tieV = saturate(tie[i]!) * fit;
+    const twoHopV = saturate(twoHop[i]!) * fit;
+    const advocacy = g.advocacy[i]! * fit;
     const score =
-      w.tie * tieV + w.twoHop * twoHopV + w.authority * authority + w.advocacy * g.advocacy[i]! + w.similarity * (same / 3) + w.reach * g.reach[i]! + w.effectiveness * effectiveness;
+      w.tie * tieV + w.twoHop * twoHopV + w.authority * authority + w.advocacy * advocacy + w.similarity * (same / 3) + w.reach * g.reach[i]! + w.effectiveness * effectiveness;
     if (best.length === k && (score < best[k - 1]!.score || (score === best[k - 1]!.score && i > best[k - 1]!.influencer))) continue;
-    const values: ComponentValues = { tie: tieV, twoHop: twoHopV, authority, advocacy: g.advocacy[i]!, similarity: same / 3, reach: g.reach[i]!, effectiveness };
+    const values: ComponentValues = { tie: tieV, twoHop: twoHopV, authority, advocacy, similarity: same / 3, reach: g.reach[i]!, effectiveness };
     const contributions = {} as ComponentValues;
     for (const comp of COMPONENTS) contributions[comp] = w[comp] * values[comp];
-    const m: Match = { influencer: i, score, values, contributions, topics: topics.map((t) => t.bit), bridges: scratch.bridges[i]! };
+    const m: Match = { influencer: i, score, values, contributions, topics: topics.map((t) => t.bit), bridges: scratch.bridges[i]!, relevance };
     let at = best.length;
     best.push(m);
     while (at > 0 && (best[at - 1]!.score < score || (best[at - 1]!.score === score && best[at - 1]!.influencer > i))) {

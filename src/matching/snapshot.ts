@@ -5,7 +5,8 @@
  */
 import { Codes, type GlobalSignals } from './signals.ts';
 
-const MAGIC = 'SWAYSNAP1';
+/** Version 2 adds the conversation levels (spoke, endorsed); a version-1 snapshot reads as none (a full run rebuilds it). */
+const MAGIC = 'SWAYSNAP2';
 
 interface Header {
   magic: string;
@@ -19,7 +20,7 @@ interface Header {
 }
 
 export function encodeSnapshot(g: GlobalSignals): Buffer {
-  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, ...g.authority];
+  const arrays = [g.ids, g.reach, g.advocacy, g.industry, g.region, g.companySize, g.said, g.pageRankTopics, g.customer, g.sentiment, ...g.authority, ...g.spoke, ...g.endorsed];
   const header: Header = {
     magic: MAGIC,
     n: g.n,
@@ -52,6 +53,15 @@ function readHeader(buf: Buffer): { header: Header; headLen: number } {
   return { header, headLen };
 }
 
+/** Whether the blob is a snapshot this version reads (an older one is rebuilt by the next full run). */
+export function isCurrentSnapshot(buf: Buffer): boolean {
+  try {
+    return readHeader(buf).header.magic === MAGIC;
+  } catch {
+    return false;
+  }
+}
+
 /** How many people the snapshot ranked, without decoding its arrays. */
 export function snapshotPeople(buf: Buffer): number {
   return readHeader(buf).header.n;
@@ -80,12 +90,24 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
   const industry = next(i32, 4);
   const region = next(i32, 4);
   const companySize = next(i32, 4);
+  const said = next(u8, 1);
+  const pageRankTopics = next((b, o, l) => new Uint32Array(b, o, l), 4);
+  const customer = next(u8, 1);
+  const sentiment = next(f32, 4);
   const authority = header.topics.map(() => next(u8, 1));
+  const spoke = header.topics.map(() => next(u8, 1));
+  const endorsed = header.topics.map(() => next(u8, 1));
   return {
     n: header.n,
     ids,
     topics: header.topics,
     authority,
+    spoke,
+    endorsed,
+    said,
+    pageRankTopics,
+    customer,
+    sentiment,
     reach,
     advocacy,
     industry,
@@ -104,7 +126,7 @@ export function decodeSnapshot(buf: Buffer): GlobalSignals {
 export function withExtraPeople(g: GlobalSignals, extraIds: readonly number[]): GlobalSignals {
   if (extraIds.length === 0) return g;
   const n = g.n + extraIds.length;
-  const grow = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T, fill: number): T => {
+  const grow = <T extends Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array>(a: T, fill: number): T => {
     const b = new (a.constructor as new (len: number) => T)(n);
     b.set(a);
     b.fill(fill, g.n);
@@ -122,5 +144,11 @@ export function withExtraPeople(g: GlobalSignals, extraIds: readonly number[]): 
     region: grow(g.region, -1),
     companySize: grow(g.companySize, -1),
     authority: g.authority.map((a) => grow(a, 0)),
+    spoke: g.spoke.map((a) => grow(a, 0)),
+    endorsed: g.endorsed.map((a) => grow(a, 0)),
+    said: grow(g.said, 0),
+    pageRankTopics: grow(g.pageRankTopics, 0),
+    customer: grow(g.customer, 0),
+    sentiment: grow(g.sentiment, Number.NaN),
   };
 }

@@ -7,6 +7,7 @@ import { matchesRoutes } from './matches.ts';
 import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
 import { peopleRoutes } from './people.ts';
 import { runsRoutes } from './runs.ts';
+import { settingsRoutes } from './settings.ts';
 import { signalsRoutes } from './signals.ts';
 import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
 
@@ -23,6 +24,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(identityRoutes(ctx));
   app.use(peopleRoutes(ctx));
   app.use(matchesRoutes(ctx));
+  app.use(settingsRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

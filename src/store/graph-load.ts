@@ -14,6 +14,7 @@ import { parse as parsePgArray } from 'postgres-array';
 import { to as copyTo } from 'pg-copy-streams';
 import { INTERACTION_KINDS } from '../domain/signals.ts';
 import type { EdgeColumns, TopicDictionary } from '../influence/graph.ts';
+import { sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -390,4 +391,99 @@ export async function personNames(db: Db, installationId: string, ids: Iterable<
     (f) => out.set(Number(f[0]), { name: f[1]!, audience: f[2] === null ? null : Number(f[2]) }),
   );
   return out;
+}
+
+/** A person's conversations aggregated (per topic, or over all of them when `topic` is null in `totals`). */
+export interface ConversationAggregate {
+  personId: number;
+  topic: string | null;
+  count: number;
+  positiveCount: number;
+  mass: number;
+  positiveMass: number;
+  sentimentSum: number;
+  sentimentCount: number;
+  lastAgeDays: number;
+}
+
+/**
+ * Brand conversations (src/matching/evidence.ts) summed in PostgreSQL per (person, topic) and
+ * per person: a few rows per person instead of every review. Each conversation weighs
+ * 0.5^(age / halfLifeDays), like an interaction; positive = sentiment > 0. All people, or `ids`.
+ */
+export async function loadConversationAggregates(
+  db: Db,
+  installationId: string,
+  now: Date,
+  halfLifeDays: number,
+  ids?: Iterable<number>,
+): Promise<{ byTopic: ConversationAggregate[]; totals: ConversationAggregate[] }> {
+  const only = ids ? ` AND person_id = ANY(${idArrayLiteral(ids)})` : '';
+  const nowS = now.getTime() / 1000;
+  const age = `greatest(0, ${nowS} - extract(epoch from occurred_at)) / ${DAY_S}`;
+  const base = `SELECT person_id, topics, sentiment, ${age} AS age, power(0.5, ${age} / ${Number(halfLifeDays)}) AS w
+    FROM conversations WHERE installation_id = ${uuidLiteral(installationId)}${only}`;
+  const sums = `count(*)::text, count(*) FILTER (WHERE sentiment > 0)::text, sum(w)::text, coalesce(sum(w) FILTER (WHERE sentiment > 0), 0)::text,
+    coalesce(sum(sentiment), 0)::text, count(sentiment)::text, min(age)::text`;
+  const read = (into: ConversationAggregate[]) => (f: (string | null)[]) =>
+    into.push({
+      personId: Number(f[0]),
+      topic: f[1] ?? null,
+      count: Number(f[2]),
+      positiveCount: Number(f[3]),
+      mass: Number(f[4]),
+      positiveMass: Number(f[5]),
+      sentimentSum: Number(f[6]),
+      sentimentCount: Number(f[7]),
+      lastAgeDays: Number(f[8]),
+    });
+  const byTopic: ConversationAggregate[] = [];
+  const totals: ConversationAggregate[] = [];
+  await forEachRow(db, `SELECT person_id::text, topic, ${sums} FROM (${base}) c CROSS JOIN LATERAL unnest(c.topics) AS t(topic) GROUP BY person_id, topic`, read(byTopic));
+  await forEachRow(db, `SELECT person_id::text, NULL::text, ${sums} FROM (${base}) c GROUP BY person_id`, read(totals));
+  return { byTopic, totals };
+}
+
+/** One person's brand conversations as the score job needs them. */
+export interface ConversationSummary {
+  count: number;
+  /** In the 30 days before `now`. */
+  recent: number;
+  sentimentSum: number;
+  sentimentCount: number;
+  /** Epoch ms of the latest. */
+  lastAt: number;
+  /** Topic → how many of their conversations carry it. */
+  topics: Map<string, number>;
+}
+
+/** Brand conversations summed per person (and per topic) in PostgreSQL, for the score job. */
+export async function conversationsForScoring(db: Db, installationId: string, now: Date): Promise<Map<number, ConversationSummary>> {
+  const out = new Map<number, ConversationSummary>();
+  const inst = uuidLiteral(installationId);
+  const since = `to_timestamp(${(now.getTime() - 30 * DAY_S * 1000) / 1000})`;
+  await forEachRow(
+    db,
+    `SELECT person_id::text, count(*)::text, count(*) FILTER (WHERE occurred_at >= ${since})::text, coalesce(sum(sentiment), 0)::text, count(sentiment)::text,
+       (extract(epoch from max(occurred_at)) * 1000)::bigint::text
+     FROM conversations WHERE installation_id = ${inst} GROUP BY person_id`,
+    (f) => out.set(Number(f[0]), { count: Number(f[1]), recent: Number(f[2]), sentimentSum: Number(f[3]), sentimentCount: Number(f[4]), lastAt: Number(f[5]), topics: new Map() }),
+  );
+  await forEachRow(db, `SELECT person_id::text, topic, count(*)::text FROM conversations CROSS JOIN LATERAL unnest(topics) AS t(topic) WHERE installation_id = ${inst} GROUP BY person_id, topic`, (f) =>
+    out.get(Number(f[0]))?.topics.set(f[1]!, Number(f[2])),
+  );
+  return out;
+}
+
+/** Rows written in one go (an import, a pull) after which analyzeMatchInputs runs. */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
+/**
+ * Refreshes the planner's statistics of the tables a match run reads. After a large import the
+ * statistics still describe nearly empty tables, and the run's contacts query (loadLinkedContacts)
+ * took a nested-loop plan: 36–58 s for 7,000 people instead of seconds (issue 11). Autovacuum
+ * catches up only later; ANALYZE samples a fixed number of rows, so it takes about a second.
+ */
+export async function analyzeMatchInputs(db: Db): Promise<void> {
+  await db.execute(sql.raw('ANALYZE people, person_links, crm_records, crm_deals, interactions, conversations'));
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { NETWORKS } from '../domain/identity.ts';
 import { CANONICAL_STAGES } from '../domain/stages.ts';
-import { StageWeightsOverrideSchema } from '../matching/weights.ts';
+import { COMPONENTS, resolveStageWeights, StageWeightsOverrideSchema } from '../matching/weights.ts';
 
 const Stage = z.enum(CANONICAL_STAGES);
 
@@ -65,4 +65,84 @@ export function parseSettings(raw: unknown): Settings {
 export function sameHandleFields(a: HandleFields, b: HandleFields): boolean {
   const canon = (h: HandleFields) => JSON.stringify(Object.entries(h).filter(([, v]) => !!v).sort(([x], [y]) => (x < y ? -1 : 1)));
   return canon(a) === canon(b);
+}
+
+/**
+ * What an admin may change through `PATCH /api/v1/settings` and `sway settings set`: strict (an
+ * unknown key is an error, not silently dropped), no defaults. A value of null removes an
+ * override (a stage weight, a stage override, a handle field) so the default applies again.
+ * Derived keys (stageMap, handleFieldsPulled) are read-only.
+ */
+const AttributeField = z.string().trim().min(1).max(200);
+export const SettingsPatchSchema = z.strictObject({
+  matching: z
+    .strictObject({
+      topK: z.number().int().min(1).max(10).optional(),
+      halfLifeDays: z.number().min(1).max(3650).optional(),
+      stageWeights: z.partialRecord(Stage, z.partialRecord(z.enum(COMPONENTS), z.number().min(0).max(100).nullable()).nullable()).optional(),
+      attributeFields: z.strictObject({ industry: AttributeField.optional(), region: AttributeField.optional(), companySize: AttributeField.optional() }).optional(),
+    })
+    .optional(),
+  stageOverrides: z.record(z.string().trim().min(1).max(200), Stage.nullable()).optional(),
+  handleFields: z.partialRecord(z.enum(NETWORKS), z.string().trim().min(1).max(200).nullable()).optional(),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+/** Record `base` with `patch` applied: a null value removes the key. */
+function mergeRecord<T>(base: Record<string, T>, patch: Record<string, T | null | undefined> | undefined): Record<string, T> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The settings after an admin's patch (pure; the caller stores the keys it returns). */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  const m = patch.matching ?? {};
+  const stageWeights = { ...current.matching.stageWeights } as Record<string, Record<string, number>>;
+  for (const [stage, row] of Object.entries(m.stageWeights ?? {})) {
+    if (row === null) delete stageWeights[stage];
+    else if (row) {
+      const merged = mergeRecord(stageWeights[stage] ?? {}, row);
+      if (Object.keys(merged).length > 0) stageWeights[stage] = merged;
+      else delete stageWeights[stage];
+    }
+  }
+  return SettingsSchema.parse({
+    ...current,
+    matching: {
+      ...current.matching,
+      ...(m.topK !== undefined ? { topK: m.topK } : {}),
+      ...(m.halfLifeDays !== undefined ? { halfLifeDays: m.halfLifeDays } : {}),
+      stageWeights,
+      attributeFields: { ...current.matching.attributeFields, ...m.attributeFields },
+    },
+    stageOverrides: mergeRecord(current.stageOverrides, patch.stageOverrides),
+    handleFields: mergeRecord(current.handleFields, patch.handleFields),
+  });
+}
+
+/** The keys a patch writes back (top-level keys are replaced whole by updateSettings). */
+export function storedSettingsKeys(s: Settings): Pick<Settings, 'matching' | 'stageOverrides' | 'handleFields'> {
+  return { matching: s.matching, stageOverrides: s.stageOverrides, handleFields: s.handleFields };
+}
+
+/** Settings as GET /api/v1/settings and `sway settings get` show them: overrides, and the weights in force. */
+export function presentSettings(s: Settings) {
+  return {
+    matching: { ...s.matching, effectiveStageWeights: resolveStageWeights(s.matching.stageWeights) },
+    stageOverrides: s.stageOverrides,
+    handleFields: s.handleFields,
+    /** Read-only: derived at each pull from the portal's stages. */
+    stageMap: s.stageMap,
+  };
+}
+
+/** Each problem of a rejected patch with its path (an unknown key's path names the key). */
+export function settingsPatchIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...i.path, k].join('.'), message: `Unknown setting "${k}"` })) : [{ path: i.path.join('.') || '(body)', message: i.message }],
+  );
 }
