@@ -4,17 +4,14 @@
  *   HubSpot sandbox (connectors/hubspot/sandbox, in this process as in src/demo/run-demo.ts)
  *   seeded with one contact per prospect (email u<id>@epinions.invalid, lifecyclestage mapped
  *   from the derived stage) → Sway (store, queues, HTTP server) installed through the OAuth
- *   redirect flow (src/demo/demo-steps.ts) → provision and pull → settings.matching.topK = 10
- *   → `sway import FILE` as a child process (one NDJSON file, eval/realdata/signals-file.ts),
- *   which queues the score job → score (links contacts to people by email) → match → push, run
+ *   redirect flow (src/demo/demo-steps.ts) → provision and pull → matching.topK = 10 through
+ *   PATCH /api/v1/settings (src/server/settings.ts) → `sway import FILE` as a child process
+ *   (one NDJSON file, eval/realdata/signals-file.ts), which queues the score job → score (links contacts to people by email) → match → push, run
  *   by the queue's workers → `sway matches --export csv` as a child process.
  *
  * The embedded store (PGlite) is single-process, so with it the runtime is closed while a
  * child process uses the store and started again after; with DATABASE_URL (own schema, dropped
  * at the end) the runtime stays up and the jobs start as soon as the import queues them.
- *
- * topK: no settings API exists on this branch yet, so it is written to the installation's
- * settings in the store (src/store/installations.ts updateSettings), as an admin would with SQL.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +24,6 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { installViaOAuth, waitForIdle } from '../../src/demo/demo-steps.ts';
 import { pendingJobs } from '../../src/jobs/queues.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
-import { getInstallation, updateSettings } from '../../src/store/installations.ts';
 import { listRuns, type Run } from '../../src/store/runs.ts';
 import type { Kit } from './kit.ts';
 import { emailOf, userOf, writeSignalsFile, type SignalsFileCounts } from './signals-file.ts';
@@ -140,8 +136,7 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     const install = await installViaOAuth(rt.url!);
     const inst = install.installationId;
     await waitForIdle(rt.queues, pendingJobs, (n) => progress(`  … ${n} job(s) pending (provision, pull)`), opts.jobTimeoutMs);
-    const current = (await getInstallation(rt.store.db, inst))?.settings as { matching?: Record<string, unknown> } | undefined;
-    await updateSettings(rt.store.db, inst, { matching: { ...(current?.matching ?? {}), topK: opts.topK } });
+    await patchTopK(rt.url!, install.apiKey, opts.topK);
 
     const single = config.store.kind === 'pglite';
     if (single) {
@@ -196,6 +191,17 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
   } finally {
     await cleanup();
   }
+}
+
+/** PATCH /api/v1/settings {matching: {topK}} as an admin's script would; the answer must show it in force. */
+async function patchTopK(swayUrl: string, apiKey: string, topK: number): Promise<void> {
+  const res = await fetch(`${swayUrl}/api/v1/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ matching: { topK } }),
+  });
+  const body = (await res.json().catch(() => null)) as { matching?: { topK?: number } } | null;
+  if (res.status !== 200 || body?.matching?.topK !== topK) throw new Error(`PATCH /api/v1/settings did not set topK ${topK} (HTTP ${res.status}: ${JSON.stringify(body).slice(0, 300)})`);
 }
 
 const round = (s: number) => Math.round(s * 100) / 100;
