@@ -16,10 +16,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'sway-realdata-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('eval:realdata pipeline', () => {
-  it('imports the kit, lets the jobs match every prospect with up to 10 kit people, and exports them', { timeout: 240_000 }, async () => {
+  it('imports the kit, lets the jobs match every prospect with up to 10 kit people, and exports them', { timeout: 600_000 }, async () => {
     const { kit } = syntheticKit(120, 5);
     const env = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, LOG_LEVEL: 'silent' };
-    const r = await runSwayOnKit(kit, { dir: tmp, topK: 10, personTopics: 3, env, progress: () => {}, jobTimeoutMs: 180_000 });
+    const r = await runSwayOnKit(kit, { dir: tmp, topK: 10, personTopics: 3, env, progress: () => {}, jobTimeoutMs: 480_000 });
     expect(r.failedRuns).toEqual([]);
     expect(r.store).toBe(process.env.DATABASE_URL ? 'pg' : 'pglite');
     expect(r.file).toMatchObject({ people: kit.inDegree.size, interactions: kit.truster.length, conversations: kit.reviews.user.length });
