@@ -145,7 +145,9 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     }
     progress(`sway import ${file} (child process) …`);
     let started = performance.now();
-    const imp = await runSwayChild(['import', file, '--installation', inst, '--json', '--quiet'], childEnv);
+    // The import's own progress bar needs a terminal; say it is still going instead.
+    const beat = setInterval(() => progress(`  … importing, ${Math.round((performance.now() - started) / 1000)} s`), 15_000);
+    const imp = await runSwayChild(['import', file, '--installation', inst, '--json', '--quiet'], childEnv).finally(() => clearInterval(beat));
     const importWallSeconds = (performance.now() - started) / 1000;
     if (imp.code !== 0) throw new Error(`sway import exited ${imp.code}: ${lastLine(imp.stderr) || lastLine(imp.stdout)}`);
     const summary = JSON.parse(lastLine(imp.stdout)) as { seconds: number; rowsPerSecond: number; scoreJobId: string | null };
