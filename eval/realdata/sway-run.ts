@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createHubSpotSandbox } from '../../connectors/hubspot/sandbox/index.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -51,6 +52,9 @@ export interface SwayRunOptions {
 }
 
 export interface SwayRunResult {
+  /** The run's own BullMQ prefix and (on PostgreSQL) schema, both removed when it ends. */
+  queuePrefix: string;
+  schema: string | null;
   /** The kit's prospect id → [rank, influencer] from the export. */
   rows: { prospect: number; rank: number; influencer: number }[];
   store: 'pg' | 'pglite';
@@ -108,11 +112,10 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
   let config: Config;
   let rt: Runtime | null = null;
   const cleanup = async () => {
-    if (rt) {
-      for (const q of Object.values(rt.queues)) await q.obliterate({ force: true }).catch(() => {});
-      await rt.close().catch(() => {});
-    }
+    await rt?.close().catch(() => {});
     await sandbox.stop().catch(() => {});
+    // After the workers stopped (obliterating before left keys they wrote while closing).
+    await dropQueueKeys(childEnv.REDIS_URL!, childEnv.QUEUE_PREFIX!).catch(() => {});
     if (databaseUrl) await dropSchema(databaseUrl, storeEnv.DB_SCHEMA!).catch(() => {});
   };
   try {
@@ -181,6 +184,8 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     const bad = rows.find((r) => Number.isNaN(r.prospect) || Number.isNaN(r.influencer));
     if (bad) throw new Error(`the export names a person this eval did not import (${JSON.stringify(bad)})`);
     return {
+      queuePrefix: childEnv.QUEUE_PREFIX!,
+      schema: storeEnv.DB_SCHEMA ?? null,
       rows,
       store: config.store.kind,
       file: { ...counts, bytes },
@@ -208,6 +213,18 @@ async function patchTopK(swayUrl: string, apiKey: string, topK: number): Promise
 
 const round = (s: number) => Math.round(s * 100) / 100;
 const lastLine = (s: string) => s.trim().split('\n').at(-1) ?? '';
+
+/** Deletes every key under this run's queue prefix (unique to the run). */
+async function dropQueueKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
 
 async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSwayOnKit } from '../../eval/realdata/sway-run.ts';
 import { syntheticKit } from './realdata-synthetic-kit.ts';
@@ -39,6 +41,22 @@ describe('eval:realdata pipeline', () => {
     for (const ranks of perProspect.values()) expect(ranks.slice().sort((a, b) => a - b)).toEqual(ranks.map((_, i) => i + 1));
     expect(r.timings.matchSeconds).toBeGreaterThan(0);
     expect(r.timings.importSeconds).toBeGreaterThan(0);
+    // Nothing is left behind: no queue keys, no schema.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      expect(await redis.keys(`${r.queuePrefix}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+    if (process.env.DATABASE_URL) {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [r.schema])).rowCount).toBe(0);
+      } finally {
+        await client.end();
+      }
+    }
   });
 
   it('says in one line that the data directory is missing, and exits 2', { timeout: 60_000 }, async () => {
