@@ -77,14 +77,13 @@ say(`• ${kit.prospects.length.toLocaleString()} prospects, ${kit.inDegree.size
 const baselines = computeBaselines(kit);
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-eval-realdata-'));
+// However the process ends (done, failed, or a signal handled in sway-run.ts).
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 let run;
 try {
   run = await runSwayOnKit(kit, { dir, topK: 10, personTopics: opts.personTopics, env: processEnv(), progress: (s) => say(`• ${s}`), jobTimeoutMs: opts.timeout * 1000 });
 } catch (err) {
-  rmSync(dir, { recursive: true, force: true });
   fail((err as Error).message);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 if (run!.failedRuns.length > 0) fail(`job runs failed: ${run!.failedRuns.join('; ')}`);
 const r = run!;

@@ -68,7 +68,8 @@ export interface SwayRunResult {
 }
 
 interface ChildResult {
-  code: number | null;
+  /** The exit code, or the signal that ended the child. */
+  code: number | string | null;
   stdout: string;
   stderr: string;
 }
@@ -85,7 +86,7 @@ function runSwayChild(args: string[], env: Record<string, string>): Promise<Chil
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<ChildResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code, signal) => resolve({ code: code ?? signal, stdout, stderr }));
   });
   // Never leave the child behind if this process is interrupted.
   const kill = () => child.kill('SIGKILL');
@@ -111,13 +112,23 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
   const sandboxUrl = await sandbox.start(0);
   let config: Config;
   let rt: Runtime | null = null;
-  const cleanup = async () => {
-    await rt?.close().catch(() => {});
-    await sandbox.stop().catch(() => {});
-    // After the workers stopped (obliterating before left keys they wrote while closing).
-    await dropQueueKeys(childEnv.REDIS_URL!, childEnv.QUEUE_PREFIX!).catch(() => {});
-    if (databaseUrl) await dropSchema(databaseUrl, storeEnv.DB_SCHEMA!).catch(() => {});
-  };
+  /** A runtime being started: a signal's cleanup waits for it, so its workers are closed too. */
+  let starting: Promise<Runtime> | null = null;
+  const start = (options: { server?: boolean; workers?: boolean }) => (starting = startRuntime(config, options));
+  let cleaned: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      const running = rt ?? (await starting?.catch(() => null));
+      await running?.close().catch(() => {});
+      await sandbox.stop().catch(() => {});
+      // After the workers stopped (obliterating before left keys they wrote while closing).
+      await dropQueueKeys(childEnv.REDIS_URL!, childEnv.QUEUE_PREFIX!).catch(() => {});
+      if (databaseUrl) await dropSchema(databaseUrl, storeEnv.DB_SCHEMA!).catch(() => {});
+    })());
+  // Ctrl-C or a timeout's SIGTERM mid-run: still drop the schema and queue keys (children die with this process).
+  const onSignal = (signal: NodeJS.Signals) => void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const contacts = kit.prospects.map((p) => ({ email: emailOf(p.user), firstname: `u${p.user}`, lifecyclestage: LIFECYCLE_FOR_STAGE[p.stage] ?? 'other' }));
     sandbox.seedContacts(contacts);
@@ -133,7 +144,7 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
       LOG_LEVEL: opts.env.LOG_LEVEL ?? 'warn',
       PORT: '0',
     });
-    rt = await startRuntime(config, { server: true, workers: true });
+    rt = await start({ server: true, workers: true });
     rt.config.publicUrl = rt.url!;
     progress(`Sway (${config.store.kind} store) installing into the HubSpot sandbox through OAuth; ${contacts.length.toLocaleString()} contacts to pull …`);
     const install = await installViaOAuth(rt.url!);
@@ -145,6 +156,7 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     if (single) {
       await rt.close();
       rt = null;
+      starting = null;
     }
     progress(`sway import ${file} (child process) …`);
     let started = performance.now();
@@ -158,7 +170,7 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     progress(`  imported in ${summary.seconds} s (${summary.rowsPerSecond.toLocaleString()} rows/s); score → match → push running …`);
 
     started = performance.now();
-    if (single) rt = await startRuntime(config, { workers: true });
+    if (single) rt = await start({ workers: true });
     await waitForIdle(rt!.queues, pendingJobs, (n) => progress(`  … ${n} job(s) pending (score, match, push)`), opts.jobTimeoutMs);
     const jobsWallSeconds = (performance.now() - started) / 1000;
     const runs = await listRuns(rt!.store.db, inst);
@@ -171,6 +183,7 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
     if (single) {
       await rt!.close();
       rt = null;
+      starting = null;
     }
 
     progress('sway matches --export csv (child process) …');
@@ -196,6 +209,8 @@ export async function runSwayOnKit(kit: Kit, opts: SwayRunOptions): Promise<Sway
       failedRuns,
     };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await cleanup();
   }
 }
