@@ -3,6 +3,7 @@
  * and ratings; ../shared/realdata/epinions, README there for files, split, metrics, baselines).
  *
  *   npm run eval:realdata [-- --data DIR --smoke --json --out FILE --person-topics 3]
+ *                         [-- --prospects N --max-people N --max-reviews N]   (a slice, as --smoke)
  *
  * The kit goes through Sway's real path (eval/realdata/sway-run.ts: HubSpot sandbox contacts,
  * OAuth install, `sway import`, the queue's score → match → push, `sway matches --export csv`),
@@ -35,10 +36,13 @@ const opts = new Command('eval:realdata')
   .option('--smoke', `a small deterministic slice for CI: ${SMOKE.prospects} prospects and up to ${SMOKE.maxPeople} people within 2 trust hops`)
   .option('--json', 'end with one JSON line of the figures')
   .option('--out <file>', 'write the Sway matches scored, as prospect,rank,influencer')
+  .option('--prospects <n>', 'a slice: this many prospects and people within 2 trust hops (with --max-people, --max-reviews)', (v) => Number.parseInt(v, 10))
+  .option('--max-people <n>', 'people in a slice', (v) => Number.parseInt(v, 10))
+  .option('--max-reviews <n>', 'reviews in a slice', (v) => Number.parseInt(v, 10))
   .option('--person-topics <n>', "categories given as a person's topics (their most reviewed)", (v) => Number.parseInt(v, 10), 3)
   .option('--timeout <s>', 'seconds to wait for the queue to drain after the import', (v) => Number.parseInt(v, 10), 1800)
   .parse()
-  .opts<{ data: string; smoke?: boolean; json?: boolean; out?: string; personTopics: number; timeout: number }>();
+  .opts<{ data: string; smoke?: boolean; json?: boolean; out?: string; prospects?: number; maxPeople?: number; maxReviews?: number; personTopics: number; timeout: number }>();
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const fail = (msg: string): never => {
@@ -48,6 +52,14 @@ const fail = (msg: string): never => {
 
 if (!Number.isInteger(opts.personTopics) || opts.personTopics < 0 || opts.personTopics > 27) fail('--person-topics must be a whole number from 0 to 27');
 if (!Number.isInteger(opts.timeout) || opts.timeout < 1) fail('--timeout must be a positive number of seconds');
+for (const [flag, v] of [['--prospects', opts.prospects], ['--max-people', opts.maxPeople], ['--max-reviews', opts.maxReviews]] as const) {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail(`${flag} must be a positive whole number`);
+}
+const sliced = opts.smoke || opts.prospects !== undefined || opts.maxPeople !== undefined || opts.maxReviews !== undefined;
+const slice = { ...SMOKE, ...(opts.smoke ? {} : { prospects: Number.MAX_SAFE_INTEGER, maxPeople: Number.MAX_SAFE_INTEGER, maxReviews: Number.MAX_SAFE_INTEGER }) };
+if (opts.prospects !== undefined) slice.prospects = opts.prospects;
+if (opts.maxPeople !== undefined) slice.maxPeople = opts.maxPeople;
+if (opts.maxReviews !== undefined) slice.maxReviews = opts.maxReviews;
 
 const started = performance.now();
 let full;
@@ -60,19 +72,18 @@ try {
   if (err instanceof KitError) fail(err.message);
   throw err;
 }
-const { kit, truth } = opts.smoke ? subsample(full, fullTruth, SMOKE) : { kit: full, truth: fullTruth };
-say(`• ${kit.prospects.length.toLocaleString()} prospects, ${kit.inDegree.size.toLocaleString()} people, ${kit.truster.length.toLocaleString()} trust edges, ${kit.reviews.user.length.toLocaleString()} reviews${opts.smoke ? ' (smoke slice)' : ''}`);
+const { kit, truth } = sliced ? subsample(full, fullTruth, slice) : { kit: full, truth: fullTruth };
+say(`• ${kit.prospects.length.toLocaleString()} prospects, ${kit.inDegree.size.toLocaleString()} people, ${kit.truster.length.toLocaleString()} trust edges, ${kit.reviews.user.length.toLocaleString()} reviews${sliced ? ' (a slice)' : ''}`);
 const baselines = computeBaselines(kit);
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-eval-realdata-'));
+// However the process ends (done, failed, or a signal handled in sway-run.ts).
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 let run;
 try {
   run = await runSwayOnKit(kit, { dir, topK: 10, personTopics: opts.personTopics, env: processEnv(), progress: (s) => say(`• ${s}`), jobTimeoutMs: opts.timeout * 1000 });
 } catch (err) {
-  rmSync(dir, { recursive: true, force: true });
   fail((err as Error).message);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 if (run!.failedRuns.length > 0) fail(`job runs failed: ${run!.failedRuns.join('; ')}`);
 const r = run!;
@@ -90,7 +101,7 @@ const people = r.file.people;
 process.stdout.write(
   [
     '',
-    `Epinions kit, ${kit.prospects.length.toLocaleString()} prospects${opts.smoke ? ' (smoke slice)' : ''}, k = 10; Sway through import → score → match → export on ${r.store}; 95% bootstrap intervals over prospects`,
+    `Epinions kit, ${kit.prospects.length.toLocaleString()} prospects${sliced ? ' (a slice)' : ''}, k = 10; Sway through import → score → match → export on ${r.store}; 95% bootstrap intervals over prospects`,
     formatReport(scored),
     '',
     `Sway run: ${people.toLocaleString()} people, ${r.file.interactions.toLocaleString()} follows, ${r.file.conversations.toLocaleString()} reviews in one ${Math.round(r.file.bytes / 1e6)} MB file; ` +
@@ -114,6 +125,7 @@ if (opts.json) {
       compare: scored.compare,
       prospects: kit.prospects.length,
       smoke: Boolean(opts.smoke),
+      slice: sliced ? slice : null,
       store: r.store,
       people,
       interactions: r.file.interactions,

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSwayOnKit } from '../../eval/realdata/sway-run.ts';
 import { syntheticKit } from './realdata-synthetic-kit.ts';
@@ -16,10 +18,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'sway-realdata-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('eval:realdata pipeline', () => {
-  it('imports the kit, lets the jobs match every prospect with up to 10 kit people, and exports them', { timeout: 240_000 }, async () => {
+  it('imports the kit, lets the jobs match every prospect with up to 10 kit people, and exports them', { timeout: 600_000 }, async () => {
     const { kit } = syntheticKit(120, 5);
     const env = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, LOG_LEVEL: 'silent' };
-    const r = await runSwayOnKit(kit, { dir: tmp, topK: 10, personTopics: 3, env, progress: () => {}, jobTimeoutMs: 180_000 });
+    const r = await runSwayOnKit(kit, { dir: tmp, topK: 10, personTopics: 3, env, progress: () => {}, jobTimeoutMs: 480_000 });
     expect(r.failedRuns).toEqual([]);
     expect(r.store).toBe(process.env.DATABASE_URL ? 'pg' : 'pglite');
     expect(r.file).toMatchObject({ people: kit.inDegree.size, interactions: kit.truster.length, conversations: kit.reviews.user.length });
@@ -39,6 +41,22 @@ describe('eval:realdata pipeline', () => {
     for (const ranks of perProspect.values()) expect(ranks.slice().sort((a, b) => a - b)).toEqual(ranks.map((_, i) => i + 1));
     expect(r.timings.matchSeconds).toBeGreaterThan(0);
     expect(r.timings.importSeconds).toBeGreaterThan(0);
+    // Nothing is left behind: no queue keys, no schema.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      expect(await redis.keys(`${r.queuePrefix}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+    if (process.env.DATABASE_URL) {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [r.schema])).rowCount).toBe(0);
+      } finally {
+        await client.end();
+      }
+    }
   });
 
   it('says in one line that the data directory is missing, and exits 2', { timeout: 60_000 }, async () => {
