@@ -1,0 +1,12 @@
+/**
+ * The neutral object model: the kinds of CRM record Sway reads or writes, named the same for
+ * every CRM. Each connector maps them onto its own objects (HubSpot contacts/companies/deals,
+ * Salesforce Contact/Lead/Account/Opportunity/Campaign/CampaignMember) and declares which it
+ * supports (connectors/connector.ts).
+ */
+export const CRM_OBJECTS = ['contact', 'lead', 'company', 'deal', 'campaign', 'campaignMember'] as const;
+export type CrmObject = (typeof CRM_OBJECTS)[number];
+
+/** Objects that stand for a person Sway links to its own people (prospects and influencers). */
+export const PERSON_OBJECTS = ['contact', 'lead'] as const satisfies readonly CrmObject[];
+export type PersonObject = (typeof PERSON_OBJECTS)[number];
