@@ -1,6 +1,5 @@
 // The express app (app host and API host paths on one port) and its HTTP listener.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { SandboxListener } from '../../sandbox-server.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { associationsRouter } from './associations-routes.ts';
 import { crmAuthenticate, crmRateLimit } from './crm-auth.ts';
@@ -67,41 +66,9 @@ export function buildApp(state: SandboxState): express.Express {
   return app;
 }
 
-export class SandboxServer {
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
-
-  constructor(private readonly app: express.Express) {}
-
-  get url(): string {
-    if (!this.baseUrl) throw new Error('HubSpot sandbox is not started: call start() first');
-    return this.baseUrl;
-  }
-
-  async start(port = 0): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
-    const server = createServer(this.app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.baseUrl = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets (the SDK and fetch reuse connections) would hold close() open.
-      server.closeAllConnections();
-    });
+/** The HubSpot sandbox's listener (connectors/sandbox-server.ts). */
+export class SandboxServer extends SandboxListener {
+  constructor(app: express.Express) {
+    super({ label: 'HubSpot' }, app);
   }
 }

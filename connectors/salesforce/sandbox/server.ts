@@ -1,6 +1,5 @@
 // The express app (login host and instance paths on one port) and its HTTP listener.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { SandboxListener } from '../../sandbox-server.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate, countCall } from './api-auth.ts';
 import { bulkRouter } from './bulk-routes.ts';
@@ -63,45 +62,14 @@ export function buildApp(state: SandboxState, baseUrl: () => string): express.Ex
   return app;
 }
 
-export class SandboxServer {
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
-  app: express.Express | undefined;
-
-  get url(): string {
-    if (!this.baseUrl) throw new Error('Salesforce sandbox is not started: call start() first');
-    return this.baseUrl;
-  }
-
-  async start(port = 0): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
-    if (!this.app) throw new Error('Salesforce sandbox: no app');
-    const server = createServer(this.app);
-    // Node closes idle keep-alive sockets after 5 s; a client reusing one just as it closes gets
-    // ECONNRESET, and jsforce then retries a Bulk PUT with its body stream already spent (an
-    // empty upload). Salesforce's edge keeps idle connections far longer; so does the sandbox.
-    server.keepAliveTimeout = 120_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.baseUrl = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets and hung requests (faults.ts) would hold close() open.
-      server.closeAllConnections();
-    });
+/**
+ * The Salesforce sandbox's listener (connectors/sandbox-server.ts). Node closes idle keep-alive
+ * sockets after 5 s; a client reusing one just as it closes gets ECONNRESET, and jsforce then
+ * retries a Bulk PUT with its body stream already spent (an empty upload). Salesforce's edge keeps
+ * idle connections far longer; so does the sandbox.
+ */
+export class SandboxServer extends SandboxListener {
+  constructor() {
+    super({ label: 'Salesforce', keepAliveTimeoutMs: 120_000 });
   }
 }
