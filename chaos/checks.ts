@@ -13,6 +13,7 @@ import type { Db } from '../src/store/db.ts';
 import { getInstallation } from '../src/store/installations.ts';
 import { bestMatches } from '../src/store/matches.ts';
 import { parseSettings } from '../src/sync/settings.ts';
+import { withDefaultStages } from '../src/domain/stages.ts';
 
 export interface ValueCheck {
   contacts: number;
@@ -35,7 +36,7 @@ function same(want: string, got: string | null | undefined): boolean {
 
 export async function checkValues(db: Db, installationId: string, sandbox: HubSpotSandbox): Promise<ValueCheck> {
   const inst = await getInstallation(db, installationId);
-  const { stageMap } = parseSettings(inst!.settings);
+  const stageMap = withDefaultStages(parseSettings(inst!.settings, hubspot.settingsDefaults).stageMap, hubspot.stages.defaults);
   const [contacts, best] = await Promise.all([linkedScoredContacts(db, installationId), bestMatches(db, installationId)]);
   const out: ValueCheck = { contacts: contacts.length, missing: 0, wrong: 0, examples: [] };
   for (const c of contacts) {

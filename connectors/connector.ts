@@ -15,6 +15,8 @@
  *   sandboxes (connectors/<crm>/sandbox) that follow the vendor's real API.
  */
 import type { ContactFieldValues } from '../src/domain/fields.ts';
+import type { Network } from '../src/domain/identity.ts';
+import type { CanonicalStage, StageOption } from '../src/domain/stages.ts';
 
 export type CrmId = 'hubspot';
 
@@ -148,6 +150,47 @@ export interface BatchWriteResult {
   calls: number;
 }
 
+/** What a CRM's record changes mean for Sway: data and pure functions, no I/O. */
+export interface ChangeRules {
+  /**
+   * Contact properties (the CRM's own names) whose change can change a link (the email) or
+   * the pushed stage: a change event naming one queues a rescore, other changes do not.
+   */
+  readonly rescoreProperties: readonly string[];
+  /**
+   * Whether the CRM sends a plain deletion along with each privacy deletion of a record, in
+   * no guaranteed order. When it does, the webhook job leaves a paired plain deletion in the
+   * same page to the purge, and a plain deletion remembers the record's person on its event
+   * so a privacy deletion processed later still finds them (src/store/webhook-events.ts).
+   * When it does not, no person id is kept on deletion events.
+   */
+  readonly privacyDeletionAlsoDeletes: boolean;
+  /**
+   * Pure: what the record that survives a merge holds in Sway's fields, from what Sway
+   * pushed to each merged record, as the CRM's merge rule decides. A field left out is
+   * unknown, so the next push re-sends it (src/store/record-lifecycle.ts repointMergedRecord).
+   */
+  mergedValues(input: MergedValuesInput): Record<string, string>;
+}
+
+/** Sway's pushed values (CRM field name → value as written) of the records in one merge. */
+export interface MergedValuesInput {
+  /** Written to the surviving record after the merge, when it is not the primary. */
+  survivor?: Record<string, string>;
+  /** The primary's: the record whose values won the merge. */
+  primary?: Record<string, string>;
+  /** Every other merged record's. */
+  others: Record<string, string>[];
+}
+
+/** Per-CRM defaults of the installation settings (src/sync/settings.ts). */
+export interface SettingsDefaults {
+  /** The CRM contact properties holding the situational attributes matching compares. */
+  readonly attributeFields: { readonly industry: string; readonly region: string; readonly companySize: string };
+  /** Network → the CRM contact property handles are read from, before the admin names any. */
+  readonly handleFields: Readonly<Partial<Record<Network, string>>>;
+}
+
 export interface Connector {
   readonly id: CrmId;
   readonly oauth: {
@@ -174,8 +217,20 @@ export interface Connector {
   dealContacts(session: CrmSession, dealIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Deal pipelines with their won stages (stage ids are per pipeline). */
   dealPipelines(session: CrmSession): Promise<CrmPipeline[]>;
-  /** The portal's own stage options for contacts (custom stages included). */
-  contactStageOptions(session: CrmSession): Promise<{ value: string; label: string; displayOrder: number }[]>;
+  /**
+   * The CRM's contact stages. `defaults` maps its built-in stage values onto canonical stages
+   * (each documented where the connector declares it); `options` reads the account's own
+   * stage options, custom stages included, which src/domain/stages.ts buildStageMap turns
+   * into the installation's stage map at each pull.
+   */
+  readonly stages: {
+    readonly defaults: Readonly<Record<string, CanonicalStage>>;
+    options(session: CrmSession): Promise<StageOption[]>;
+  };
+  /** What the CRM's change events mean for Sway; the webhook job and the store apply it. */
+  readonly changes: ChangeRules;
+  /** Settings an installation of this CRM uses until its admin changes them (src/sync/settings.ts). */
+  readonly settingsDefaults: SettingsDefaults;
   /** Most results one search query can return; windows are split to stay under it. */
   readonly searchResultCap: number;
   /** Pages through every contact (a full read), `pageSize` per call. */

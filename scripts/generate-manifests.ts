@@ -1,5 +1,5 @@
 /**
- * Writes the generated manifests (src/domain/manifests.ts) under manifests/, or checks them.
+ * Writes the generated manifests (connectors/manifests.ts) under manifests/, or checks them.
  *
  *   npx tsx scripts/generate-manifests.ts            write every file; report files under
  *                                                    manifests/ that are not generated
@@ -13,7 +13,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderManifests } from '../src/domain/manifests.ts';
+import { renderManifests } from '../connectors/manifests.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const manifestsDir = join(repoRoot, 'manifests');

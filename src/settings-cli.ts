@@ -14,7 +14,8 @@ import type { Command } from 'commander';
 import { loadConfigOrExit } from './config.ts';
 import { openStore } from './store/db.ts';
 import { getInstallation, updateSettings } from './store/installations.ts';
-import { applySettingsPatch, parseSettings, presentSettings, settingsPatchIssues, SettingsPatchSchema, storedSettingsKeys } from './sync/settings.ts';
+import { settingsOf } from './sync/installation-settings.ts';
+import { applySettingsPatch, presentSettings, settingsPatchIssues, SettingsPatchSchema, storedSettingsKeys } from './sync/settings.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Settings these commands never read but the configuration schema requires (as in match-cli.ts). */
@@ -77,7 +78,7 @@ export function registerSettingsCommands(program: Command, env: Record<string, s
     .action(async (opts: { installation: string }) => {
       process.exitCode = await withStore(opts.installation, async (db) => {
         const inst = await getInstallation(db, opts.installation);
-        process.stdout.write(`${JSON.stringify(presentSettings(parseSettings(inst!.settings)), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(presentSettings(settingsOf(inst!)), null, 2)}\n`);
         return 0;
       });
     });
@@ -110,7 +111,7 @@ export function registerSettingsCommands(program: Command, env: Record<string, s
       }
       process.exitCode = await withStore(opts.installation, async (db) => {
         const inst = await getInstallation(db, opts.installation);
-        const next = applySettingsPatch(parseSettings(inst!.settings), patch.data);
+        const next = applySettingsPatch(settingsOf(inst!), patch.data);
         await updateSettings(db, opts.installation, storedSettingsKeys(next));
         process.stdout.write(`${JSON.stringify(presentSettings(next), null, 2)}\n`);
         return 0;

@@ -2,6 +2,7 @@
  * Deals (purchase history and conversions), their pipelines (closed-won stage ids are per
  * pipeline) and contact associations, plus the portal's lifecycle stage options.
  */
+import type { StageOption } from '../../src/domain/stages.ts';
 import type { CrmDeal, CrmPipeline, CrmSession } from '../connector.ts';
 import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
 import { callOptions, sessionClient } from './client.ts';
@@ -49,7 +50,8 @@ export async function dealPipelines(session: CrmSession): Promise<CrmPipeline[]>
   }
 }
 
-export async function contactStageOptions(session: CrmSession): Promise<{ value: string; label: string; displayOrder: number }[]> {
+/** The portal's own `lifecyclestage` options (custom stages included); see ./stages.ts. */
+export async function contactStageOptions(session: CrmSession): Promise<StageOption[]> {
   try {
     const p = await sessionClient(session).crm.properties.coreApi.getByName('contacts', 'lifecyclestage', undefined, undefined, callOptions(session));
     return (p.options ?? []).filter((o) => !o.hidden).map((o) => ({ value: o.value, label: o.label, displayOrder: o.displayOrder ?? 0 }));

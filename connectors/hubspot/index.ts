@@ -5,10 +5,13 @@ import type { Connector } from '../connector.ts';
 import { accountInfo, authorizeUrl, exchangeCode, refresh } from './oauth.ts';
 import { HUBSPOT_BATCH_MAX } from './api.ts';
 import { toHubSpotProperties } from './mappers.ts';
-import { contactStageOptions, dealContacts, dealPipelines, listDeals } from './deals.ts';
+import { hubspotChangeRules } from './change-rules.ts';
+import { dealContacts, dealPipelines, listDeals } from './deals.ts';
 import { listContacts, readContacts, updateContacts, writeContactBatch } from './records.ts';
 import { HUBSPOT_SEARCH_RESULT_CAP, searchContacts, searchDeals } from './search.ts';
 import { provision } from './schema.ts';
+import { hubspotSettingsDefaults } from './settings-defaults.ts';
+import { hubspotStages } from './stages.ts';
 
 export const hubspot = {
   id: 'hubspot',
@@ -23,7 +26,9 @@ export const hubspot = {
   listDeals,
   dealContacts,
   dealPipelines,
-  contactStageOptions,
+  stages: hubspotStages,
+  changes: hubspotChangeRules,
+  settingsDefaults: hubspotSettingsDefaults,
   searchResultCap: HUBSPOT_SEARCH_RESULT_CAP,
   listContacts,
   updateContacts,

@@ -1,16 +1,17 @@
 /**
  * Pure mappers between HubSpot shapes and Sway's (unit-tested without HTTP).
  */
-import { FIELD_CATALOGUE, toHubSpotValue, type ContactFieldValues, type FieldKey } from '../../src/domain/fields.ts';
+import { FIELD_CATALOGUE, type ContactFieldValues, type FieldKey } from '../../src/domain/fields.ts';
+import { hubspotObjectsOf, hubspotPropertyName, toHubSpotValue } from './properties.ts';
 import type { CrmContact, CrmDeal } from '../connector.ts';
 
 /** Catalogue values → the string map HubSpot's batch update takes (undefined keys are left out). */
 export function toHubSpotProperties(values: ContactFieldValues): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of FIELD_CATALOGUE) {
-    if (!field.hubspot.objects.includes('contacts')) continue;
+    if (!hubspotObjectsOf(field).includes('contacts')) continue;
     if (!(field.key in values)) continue;
-    out[field.hubspot.name] = toHubSpotValue(field, values[field.key as FieldKey]);
+    out[hubspotPropertyName(field)] = toHubSpotValue(field, values[field.key as FieldKey]);
   }
   return out;
 }

@@ -3,11 +3,11 @@
  * Idempotent by reading first and treating 409 as "already there" (another worker, or an
  * admin, may have created it between our read and our write).
  */
-import { HUBSPOT_PROPERTY_GROUP, hubspotFieldsFor, toHubSpotPropertyCreate } from '../../src/domain/fields.ts';
 import { SwayError } from '../../src/domain/errors.ts';
 import type { CrmSession, ProvisionResult } from '../connector.ts';
 import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
+import { HUBSPOT_PROPERTY_GROUP, hubspotFieldsFor, toHubSpotPropertyCreate } from './properties.ts';
 
 const OBJECT_TYPE = 'contacts';
 

@@ -1,7 +1,7 @@
 /**
  * Change events: what a CRM tells Sway happened to one of its records, in a form that does not
- * depend on the CRM. Connectors map their webhook payloads (HubSpot) or change-data-capture
- * messages (Salesforce, later) onto this type; the store keeps them (webhook_events) and the
+ * depend on the CRM. Connectors map their webhook payloads or change-data-capture messages
+ * onto this type; the store keeps them (webhook_events) and the
  * webhook job acts on them without knowing which CRM sent them.
  *
  * Events arrive unordered and may be delivered more than once: `occurredAt` gives the order,
@@ -17,10 +17,10 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export interface ChangeEvent {
   /**
    * Unique across CRMs and accounts (the connector namespaces the vendor's id, e.g.
-   * `hubspot:62515:4711`), so one table can dedupe every CRM's events on it.
+   * `<crm>:<account>:<vendor event id>`), so one table can dedupe every CRM's events on it.
    */
   eventId: string;
-  /** The CRM account (HubSpot portal id) the event belongs to. */
+  /** The CRM account the event belongs to (installations.account_id). */
   accountId: string;
   objectType: ChangeObjectType;
   kind: ChangeKind;
@@ -35,7 +35,7 @@ export interface ChangeEvent {
   /** `merged` only: the records that no longer exist on their own (never includes survivingId). */
   mergedIds?: string[];
   /**
-   * `merged` only: the record whose values won the merge (HubSpot: the "primary"). Equal to
+   * `merged` only: the record whose values won the merge (the "primary"). Equal to
    * survivingId when the CRM kept the primary's id; one of mergedIds when it made a new record.
    */
   primaryId?: string;

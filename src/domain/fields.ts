@@ -1,18 +1,22 @@
 /**
- * The field catalogue: every CRM field Sway owns, declared once.
+ * The field catalogue: every CRM field Sway owns, declared once, in CRM-neutral terms.
  *
- * HubSpot property provisioning, Salesforce field provisioning, the generated files under
- * `manifests/`, the Salesforce permission set and the push job's value mapping all derive from
- * FIELD_CATALOGUE, so a field added here appears everywhere and cannot drift between CRMs.
- * After changing this file, regenerate the manifests (`npx tsx scripts/generate-manifests.ts`);
- * a unit test fails until the files on disk match.
+ * Each connector derives its own names, types and value formats from it (connectors/<crm>/),
+ * and so do the generated files under `manifests/` (connectors/manifests.ts) and the push
+ * job's value mapping, so a field added here appears everywhere and cannot drift between CRMs.
+ * After changing this file, regenerate the manifests (`npm run manifests`); a unit test fails
+ * until the files on disk match.
  */
+import type { PersonObject } from './objects.ts';
 import { CANONICAL_STAGES, STAGE_LABELS } from './stages.ts';
+
+/** The note every file generated from the catalogue carries (manifests/, connectors/manifests.ts). */
+export const GENERATED_NOTE = 'generated from src/domain/fields.ts — do not edit';
 
 /** Sway's own, CRM-neutral field types. */
 export type FieldType = 'number' | 'text' | 'longtext' | 'picklist' | 'datetime' | 'checkbox';
 
-/** Every field key; the order is the display order in both CRMs. */
+/** Every field key; the order is the display order in every CRM. */
 export const FIELD_KEYS = [
   'influenceScore',
   'topTopics',
@@ -30,37 +34,33 @@ export const FIELD_KEYS = [
 
 export type FieldKey = (typeof FIELD_KEYS)[number];
 
-export type HubSpotObjectType = 'contacts';
-export type SalesforceObjectName = 'Contact' | 'Lead';
-export const SALESFORCE_OBJECTS: readonly SalesforceObjectName[] = ['Contact', 'Lead'];
-
-/** One field Sway owns, with its name and placement in each CRM. */
+/** One field Sway owns, as every CRM gets it. */
 export interface FieldDef {
   /** Stable internal key (camelCase); what the push job and the store use. */
   key: FieldKey;
-  /** Shown to users in both CRMs (Salesforce allows at most 40 characters). */
+  /**
+   * The snake_case stem each connector builds its API name from (with its own prefix or
+   * suffix), so names follow one pattern and are derived, not typed once per CRM.
+   */
+  name: string;
+  /** Shown to users in every CRM (at most 40 characters, the tightest CRM limit). */
   label: string;
-  /** Admin-facing description; also Salesforce inline help for reps (at most 510 characters). */
+  /** Admin-facing description; also inline help for reps where the CRM has it (at most 510 characters). */
   description: string;
   type: FieldType;
   /** Picklist options, in display order. Values are what Sway writes. */
   options?: readonly { value: string; label: string }[];
-  /** Salesforce Number precision (total digits) and scale (decimals); values are rounded to scale. */
+  /** Number precision (total digits) and scale (decimals); values are rounded to scale. */
   number?: { precision: number; scale: number };
-  /** HubSpot property name (`sway_*`, in group "sway") and the objects that get it. */
-  hubspot: { name: string; objects: readonly HubSpotObjectType[] };
-  /** Salesforce API name (`Sway_*__c`) and the objects that get it. */
-  salesforce: { name: string; objects: readonly SalesforceObjectName[] };
+  /** The neutral objects (src/domain/objects.ts) that get the field. */
+  objects: readonly PersonObject[];
 }
 
 /** A value the push job may hand to a mapper; null/undefined mean "clear the field". */
 export type FieldValue = string | number | boolean | Date | null | undefined;
 export type ContactFieldValues = Partial<Record<FieldKey, FieldValue>>;
 
-/** The HubSpot property group all Sway properties live in; -1 sorts it after HubSpot's own. */
-export const HUBSPOT_PROPERTY_GROUP = { name: 'sway', label: 'Sway', displayOrder: -1 } as const;
-
-/** Separator for list-valued text fields (top topics); HubSpot uses ';' for multi-values too. */
+/** Separator for list-valued text fields (top topics); CRMs commonly use ';' for multi-values too. */
 export const TOPIC_SEPARATOR = ';';
 
 /** Joins topics for a text field; a ';' inside a topic would split it on read, so it becomes ','. */
@@ -69,27 +69,12 @@ export function joinTopics(topics: readonly string[]): string {
 }
 
 const STAGE_OPTIONS = CANONICAL_STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }));
-const CONTACT_EVERYWHERE = {
-  hubspot: ['contacts'] as const,
-  salesforce: ['Contact', 'Lead'] as const,
-};
+/** Every field goes on every person object (contacts and leads). */
+const PERSON_EVERYWHERE: readonly PersonObject[] = ['contact', 'lead'];
 
-/** Builds one entry; names follow one pattern so they are derived, not typed twice. */
-function field(
-  key: FieldKey,
-  snake: string,
-  def: Omit<FieldDef, 'key' | 'hubspot' | 'salesforce'>,
-): FieldDef {
-  const salesforceName = `Sway_${snake
-    .split('_')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('_')}__c`;
-  return {
-    key,
-    ...def,
-    hubspot: { name: `sway_${snake}`, objects: CONTACT_EVERYWHERE.hubspot },
-    salesforce: { name: salesforceName, objects: CONTACT_EVERYWHERE.salesforce },
-  };
+/** Builds one entry. */
+function field(key: FieldKey, name: string, def: Omit<FieldDef, 'key' | 'name' | 'objects'>): FieldDef {
+  return { key, name, ...def, objects: PERSON_EVERYWHERE };
 }
 
 /** The catalogue. Order = FIELD_KEYS order = display order. */
@@ -173,109 +158,41 @@ export function getField(key: FieldKey): FieldDef {
   return found;
 }
 
-/** Fields provisioned on a HubSpot object type, in display order. */
-export function hubspotFieldsFor(objectType: HubSpotObjectType): readonly FieldDef[] {
-  return FIELD_CATALOGUE.filter((f) => f.hubspot.objects.includes(objectType));
-}
-
-/** Fields provisioned on a Salesforce object, in display order. */
-export function salesforceFieldsFor(objectName: SalesforceObjectName): readonly FieldDef[] {
-  return FIELD_CATALOGUE.filter((f) => f.salesforce.objects.includes(objectName));
+/** Fields a neutral object gets, in display order. */
+export function fieldsFor(object: PersonObject): readonly FieldDef[] {
+  return FIELD_CATALOGUE.filter((f) => f.objects.includes(object));
 }
 
 // ---------------------------------------------------------------------------------------------
-// HubSpot mapping
+// Values: the checks and rounding every CRM needs; each connector then writes the result in
+// its own format (connectors/<crm>/).
 
-export type HubSpotPropertyType = 'number' | 'string' | 'enumeration' | 'datetime' | 'bool';
-export type HubSpotFieldType = 'number' | 'text' | 'textarea' | 'select' | 'date' | 'booleancheckbox';
-
-/**
- * HubSpot type/fieldType per Sway type. Only these pairs are valid for what we store; note a
- * `datetime` property uses fieldType `date` (HubSpot has no separate date-time widget).
- */
-export const HUBSPOT_PROPERTY_TYPES: Readonly<
-  Record<FieldType, { type: HubSpotPropertyType; fieldType: HubSpotFieldType }>
-> = {
-  number: { type: 'number', fieldType: 'number' },
-  text: { type: 'string', fieldType: 'text' },
-  longtext: { type: 'string', fieldType: 'textarea' },
-  picklist: { type: 'enumeration', fieldType: 'select' },
-  datetime: { type: 'datetime', fieldType: 'date' },
-  checkbox: { type: 'bool', fieldType: 'booleancheckbox' },
-};
-
-export interface HubSpotPropertyOption {
-  label: string;
-  value: string;
-  displayOrder: number;
-  hidden: false;
-}
-
-/** Body of `POST /crm/v3/properties/{objectType}` (and one input of its batch/create). */
-export interface HubSpotPropertyCreate {
-  name: string;
-  label: string;
-  type: HubSpotPropertyType;
-  fieldType: HubSpotFieldType;
-  groupName: string;
-  description: string;
-  options?: HubSpotPropertyOption[];
-  displayOrder?: number;
-}
-
-/** HubSpot requires bool properties to declare exactly these two options. */
-const BOOL_OPTIONS: readonly { value: string; label: string }[] = [
-  { value: 'true', label: 'Yes' },
-  { value: 'false', label: 'No' },
-];
-
-/** The create-property request for one field; displayOrder follows the catalogue order. */
-export function toHubSpotPropertyCreate(field: FieldDef): HubSpotPropertyCreate {
-  const { type, fieldType } = HUBSPOT_PROPERTY_TYPES[field.type];
-  const options = field.type === 'checkbox' ? BOOL_OPTIONS : field.options;
-  return {
-    name: field.hubspot.name,
-    label: field.label,
-    type,
-    fieldType,
-    groupName: HUBSPOT_PROPERTY_GROUP.name,
-    description: field.description,
-    ...(options && {
-      options: options.map((o, i) => ({ label: o.label, value: o.value, displayOrder: i, hidden: false as const })),
-    }),
-    displayOrder: FIELD_KEYS.indexOf(field.key),
-  };
-}
+/** A value checked against its field: null clears; numbers are rounded to the field's scale. */
+export type CheckedValue = string | number | boolean | Date | null;
 
 /**
- * The string HubSpot's batch update takes for a field (all property values are strings there).
+ * Checks a value against its field, the same way for every CRM.
  *
- * - null/undefined → '' which clears the property.
- * - number → plain decimal (never exponent notation), rounded half away from zero to the
- *   field's scale, so HubSpot and Salesforce hold the same value.
- * - datetime → epoch milliseconds in UTC, as a string. HubSpot documents millisecond
- *   timestamps as the accepted input for datetime properties ("Datetime properties can store
- *   any time, so any valid millisecond timestamp would be accepted":
- *   https://developers.hubspot.com/docs/faq/how-should-timestamps-be-formatted-for-hubspots-apis).
- *   Accepts a Date, epoch ms, or an ISO 8601 string. HubSpot reads values back as ISO 8601,
- *   so compare instants, not strings, when diffing.
- * - checkbox → 'true' / 'false'; picklist → one of the option values; text → as given.
+ * - null/undefined → null (clear the field).
+ * - number → rounded half away from zero to the field's scale, so every CRM holds the same value.
+ * - datetime → a Date at a whole millisecond, from a Date, epoch ms, or an ISO 8601 string.
+ * - checkbox → boolean; picklist → one of the option values; text → as given.
  *
  * @throws TypeError when the value's type does not suit the field, RangeError for a
  *   non-finite or unrepresentable number, an invalid date or an unknown picklist value —
  *   each is a bug in the caller, and writing a wrong value silently would be worse.
  */
-export function toHubSpotValue(field: FieldDef, value: FieldValue): string {
-  if (value === null || value === undefined) return '';
+export function checkFieldValue(field: FieldDef, value: FieldValue): CheckedValue {
+  if (value === null || value === undefined) return null;
   switch (field.type) {
     case 'number':
       if (typeof value !== 'number') throw typeError(field, value);
-      return formatDecimal(value, field.number?.scale ?? 0, field);
+      return roundToScale(field, value);
     case 'datetime':
-      return String(toEpochMs(field, value));
+      return new Date(toEpochMs(field, value));
     case 'checkbox':
       if (typeof value !== 'boolean') throw typeError(field, value);
-      return value ? 'true' : 'false';
+      return value;
     case 'picklist':
       if (typeof value !== 'string') throw typeError(field, value);
       if (!field.options?.some((o) => o.value === value)) {
@@ -300,21 +217,26 @@ function toEpochMs(field: FieldDef, value: Exclude<FieldValue, null | undefined>
   else if (typeof value === 'number') ms = value;
   else if (typeof value === 'string') ms = Date.parse(value);
   else throw typeError(field, value);
-  if (!Number.isFinite(ms)) throw new RangeError(`${field.key}: invalid date ${String(value)}`);
+  // Past ±8.64e15 ms a Date cannot hold the instant: as wrong as an unparsable string.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RangeError(`${field.key}: invalid date ${String(value)}`);
   return Math.round(ms);
 }
 
-/** Rounds half away from zero at `scale` decimals and prints without exponent or trailing zeros. */
-function formatDecimal(value: number, scale: number, field: FieldDef): string {
-  // toFixed switches to exponent notation at 1e21; such a value is a bug for every Sway field.
+/** Rounds half away from zero at the field's scale. */
+function roundToScale(field: FieldDef, value: number): number {
+  // plainDecimal's toFixed switches to exponent notation at 1e21; such a value is a bug for every Sway field.
   if (!Number.isFinite(value) || Math.abs(value) >= 1e21) {
     throw new RangeError(`${field.key}: ${value} is not a representable number`);
   }
-  const factor = 10 ** scale;
+  const factor = 10 ** (field.number?.scale ?? 0);
   // toPrecision(15) removes binary noise first, so 1.005 rounds to 1.01 as a person expects.
   const scaled = Number((Math.abs(value) * factor).toPrecision(15));
-  const rounded = (Math.sign(value) * Math.round(scaled)) / factor;
-  let text = rounded.toFixed(scale);
+  return (Math.sign(value) * Math.round(scaled)) / factor;
+}
+
+/** A number (already rounded to `scale`) as a plain decimal: no exponent, no trailing zeros, never "-0". */
+export function plainDecimal(value: number, scale: number): string {
+  let text = value.toFixed(scale);
   if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
   return text === '-0' ? '0' : text;
 }

@@ -1,7 +1,7 @@
 /**
  * The neutral object model: the kinds of CRM record Sway reads or writes, named the same for
- * every CRM. Each connector maps them onto its own objects (HubSpot contacts/companies/deals,
- * Salesforce Contact/Lead/Account/Opportunity/Campaign/CampaignMember) and declares which it
+ * every CRM. Each connector maps them onto its own objects (e.g. Salesforce
+ * Contact/Lead/Account/Opportunity/Campaign/CampaignMember) and declares which it
  * supports (connectors/connector.ts).
  */
 export const CRM_OBJECTS = ['contact', 'lead', 'company', 'deal', 'campaign', 'campaignMember'] as const;

@@ -1,10 +1,11 @@
 /**
- * Canonical purchase stages and the default mapping from CRM values onto them.
+ * Canonical purchase stages, and the pure mapping from a CRM's own stage values onto them.
  *
- * Every score Sway computes is relative to a prospect's stage, so each CRM's own stage values
- * (HubSpot `lifecyclestage`, Salesforce Lead Status / Opportunity StageName) are mapped onto
- * this one small vocabulary. The defaults below are what a fresh install uses; each
- * installation can override them in settings, because portals and orgs define custom stages.
+ * Every score Sway computes is relative to a prospect's stage, so each CRM's stage values are
+ * mapped onto this one small vocabulary. Which values a CRM has and what they mean by default
+ * is the connector's knowledge (`Connector.stages` in connectors/connector.ts); what is here
+ * works the same for every CRM. Each installation can override the mapping in settings,
+ * because accounts define custom stages.
  */
 
 /** The canonical stages, in funnel order; `unknown` is last and means "no usable signal". */
@@ -19,7 +20,10 @@ export const CANONICAL_STAGES = [
 
 export type CanonicalStage = (typeof CANONICAL_STAGES)[number];
 
-/** Human labels, used for picklist options in both CRMs. */
+/** A CRM stage value → canonical stage map (keys trimmed and lower-cased when built here). */
+export type StageMap = Readonly<Record<string, CanonicalStage>>;
+
+/** Human labels, used for picklist options in every CRM. */
 export const STAGE_LABELS: Readonly<Record<CanonicalStage, string>> = {
   awareness: 'Awareness',
   consideration: 'Consideration',
@@ -34,56 +38,41 @@ export function isCanonicalStage(value: unknown): value is CanonicalStage {
   return typeof value === 'string' && (CANONICAL_STAGES as readonly string[]).includes(value);
 }
 
-/**
- * Default mapping of HubSpot's built-in `lifecyclestage` internal values.
- *
- * - subscriber, lead → awareness: they know the brand but have shown no buying intent.
- * - marketingqualifiedlead → consideration: engaged enough for marketing to qualify them.
- * - salesqualifiedlead, opportunity → decision: sales is actively working a deal.
- * - customer → purchase; evangelist → advocacy.
- * - other → unknown: HubSpot's catch-all says nothing about where the buyer is.
- *
- * Custom stages (HubSpot gives them numeric internal values) map to `unknown` unless the
- * installation's overrides say otherwise.
- */
-export const HUBSPOT_LIFECYCLE_STAGE_DEFAULTS: Readonly<Record<string, CanonicalStage>> = {
-  subscriber: 'awareness',
-  lead: 'awareness',
-  marketingqualifiedlead: 'consideration',
-  salesqualifiedlead: 'decision',
-  opportunity: 'decision',
-  customer: 'purchase',
-  evangelist: 'advocacy',
-  other: 'unknown',
-};
+const normalise = (value: string | null | undefined): string => (value ?? '').trim().toLowerCase();
 
 /**
- * Maps a HubSpot `lifecyclestage` internal value to a canonical stage.
+ * Maps a CRM stage value to a canonical stage.
  *
- * @param value the property value as HubSpot returns it (may be empty, null or a custom id).
- * @param overrides installation-specific mapping; wins over the defaults. Keys are matched
- *   case-insensitively after trimming, like the value itself. Entries whose value is not a
- *   canonical stage (settings are data, not code) are ignored rather than trusted.
+ * @param value the stage value as the CRM returns it (may be empty, null or a custom id).
+ * @param stageMap keys are matched case-insensitively after trimming, like the value itself;
+ *   the first matching entry wins. Entries whose value is not a canonical stage (settings are
+ *   data, not code) are skipped rather than trusted.
  * @returns the canonical stage; `unknown` for empty or unmapped values.
  */
-export function mapHubSpotLifecycleStage(
-  value: string | null | undefined,
-  overrides?: Readonly<Record<string, CanonicalStage>>,
-): CanonicalStage {
-  const key = (value ?? '').trim().toLowerCase();
+export function mapStage(value: string | null | undefined, stageMap: StageMap): CanonicalStage {
+  const key = normalise(value);
   if (key === '') return 'unknown';
-  if (overrides) {
-    for (const [overrideKey, stage] of Object.entries(overrides)) {
-      if (overrideKey.trim().toLowerCase() === key && isCanonicalStage(stage)) return stage;
-    }
+  // Object.entries, not stageMap[key]: a value such as "constructor" must not find Object.prototype members.
+  for (const [mapKey, stage] of Object.entries(stageMap)) {
+    if (normalise(mapKey) === key && isCanonicalStage(stage)) return stage;
   }
-  // Object.hasOwn: a value such as "constructor" must not find Object.prototype members.
-  return Object.hasOwn(HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, key)
-    ? (HUBSPOT_LIFECYCLE_STAGE_DEFAULTS[key] ?? 'unknown')
-    : 'unknown';
+  return 'unknown';
 }
 
-/** One option of the portal's `lifecyclestage` property, as HubSpot describes it. */
+/**
+ * `stageMap` followed by the connector's `defaults` for every value it does not map, so that
+ * mapStage on the result finds the installation's entry first and the CRM's default after it
+ * (a value the installation never saw, e.g. before its first pull, still gets its default).
+ */
+export function withDefaultStages(stageMap: StageMap, defaults: StageMap): Record<string, CanonicalStage> {
+  const out: Record<string, CanonicalStage> = {};
+  for (const [k, v] of Object.entries(stageMap)) if (isCanonicalStage(v)) out[k] = v;
+  const mapped = new Set(Object.keys(out).map(normalise));
+  for (const [k, v] of Object.entries(defaults)) if (isCanonicalStage(v) && !mapped.has(normalise(k))) out[k] = v;
+  return out;
+}
+
+/** One option of a CRM's stage picklist, as the connector reads it from the account. */
 export interface StageOption {
   value: string;
   label: string;
@@ -100,26 +89,27 @@ const LABEL_HINTS: readonly [RegExp, CanonicalStage][] = [
 ];
 
 /**
- * Builds the stage map of one portal from its own `lifecyclestage` options (pure). HubSpot's
- * default values keep their documented mapping; a custom stage is mapped by words in its
- * label, else it takes the stage of the nearest default stage before it in the portal's
- * order (a stage inserted after "opportunity" is still a decision stage), else `unknown`.
- * Admin overrides win over all of it.
+ * Builds the stage map of one account from its own stage options (pure). The CRM's built-in
+ * values (`defaults`, from the connector) keep their documented mapping; a custom stage is
+ * mapped by words in its label, else it takes the stage of the nearest built-in stage before
+ * it in the account's order (a stage inserted after a decision stage is still a decision
+ * stage), else `unknown`. Admin overrides win over all of it.
  */
-export function buildLifecycleStageMap(
+export function buildStageMap(
   options: readonly StageOption[],
-  overrides: Readonly<Record<string, CanonicalStage>> = {},
+  defaults: StageMap,
+  overrides: StageMap = {},
 ): Record<string, CanonicalStage> {
   const map: Record<string, CanonicalStage> = {};
   let previous: CanonicalStage = 'unknown';
   for (const o of [...options].sort((a, b) => a.displayOrder - b.displayOrder)) {
-    const key = o.value.trim().toLowerCase();
+    const key = normalise(o.value);
     let stage: CanonicalStage;
-    if (Object.hasOwn(HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, key)) stage = HUBSPOT_LIFECYCLE_STAGE_DEFAULTS[key]!;
+    if (Object.hasOwn(defaults, key) && isCanonicalStage(defaults[key])) stage = defaults[key];
     else stage = LABEL_HINTS.find(([re]) => re.test(o.label))?.[1] ?? previous;
     map[key] = stage;
     if (stage !== 'unknown') previous = stage;
   }
-  for (const [k, v] of Object.entries(overrides)) if (isCanonicalStage(v)) map[k.trim().toLowerCase()] = v;
+  for (const [k, v] of Object.entries(overrides)) if (isCanonicalStage(v)) map[normalise(k)] = v;
   return map;
 }

@@ -16,7 +16,7 @@
  * a tenth since the snapshot); people new since the snapshot take part through their ties,
  * with no authority or reach until then.
  */
-import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
+import { mapStage, withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
 import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
 import { topicAuthority } from '../influence/pagerank.ts';
 import { reasonFor, type SaidSummary } from '../matching/reason.ts';
@@ -30,7 +30,7 @@ import type { Db } from '../store/db.ts';
 import { countProspects, loadConversationAggregates, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, personNames, TopicCombos, type LinkedContactRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, snapshotTime, type MatchRow } from '../store/matches.ts';
-import { parseSettings } from '../sync/settings.ts';
+import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
 
 export interface MatchRunResult {
   mode: 'full' | 'incremental' | 'partition';
@@ -66,8 +66,8 @@ interface RunSettings {
 async function runSettings(db: Db, installationId: string): Promise<RunSettings> {
   const inst = await getInstallation(db, installationId);
   if (!inst) throw new Error(`no installation ${installationId}`);
-  const s = parseSettings(inst.settings);
-  return { stageMap: { ...s.stageMap, ...s.stageOverrides }, weights: resolveStageWeights(s.matching.stageWeights), halfLifeDays: s.matching.halfLifeDays, topK: s.matching.topK };
+  const s = settingsOf(inst);
+  return { stageMap: withDefaultStages({ ...s.stageMap, ...s.stageOverrides }, connectorFor(inst.crm).stages.defaults), weights: resolveStageWeights(s.matching.stageWeights), halfLifeDays: s.matching.halfLifeDays, topK: s.matching.topK };
 }
 
 const timer = () => {
@@ -278,7 +278,7 @@ function peopleColumns(
     cols.region[i] = codes.region.code(c?.region ?? p.region);
     cols.companySize[i] = codes.companySize.code(c?.companySize ?? p.companySize);
     cols.topics[i] = dict.mask(p.topics);
-    const stage = c ? mapHubSpotLifecycleStage(c.lifecycleStage, stageMap) : 'unknown';
+    const stage = c ? mapStage(c.lifecycleStage, stageMap) : 'unknown';
     cols.customer[i] = stage === 'advocacy' ? 2 : stage === 'purchase' || c?.won ? 1 : 0;
     cols.sentiment[i] = p.sentiment;
     cols.advocateFlag[i] = p.advocate ? 1 : 0;
@@ -299,7 +299,7 @@ function toProspects(
     if (index < 0) continue;
     out.push({
       index,
-      stage: mapHubSpotLifecycleStage(c.lifecycleStage, stageMap),
+      stage: mapStage(c.lifecycleStage, stageMap),
       industry: g.codes.industry.lookup(c.industry),
       region: g.codes.region.lookup(c.region),
       companySize: g.codes.companySize.lookup(c.companySize),

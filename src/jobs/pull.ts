@@ -10,13 +10,13 @@
  *   between Sway and the CRM (up to OVERLAP_MS minus the index lag).
  * - A record the search returns at the modification time already stored is a re-read (counted
  *   `reread`, not stored again). A record with a new modification time but nothing Sway reads
- *   changed — Sway's own writes bump HubSpot's lastmodifieddate — is stored without counting as
+ *   changed — Sway's own writes bump the CRM's last-modified time — is stored without counting as
  *   `changed`, so it triggers no rescoring (src/store/crm-records.ts upsertContacts).
  * - Scoring (score → match → push) is queued only when the pull changed something (or read
  *   deals, or the handle fields changed), or when no score run finished within
  *   RESCORE_AFTER_MS (time-based figures like conversations in the last 30 days move on their
  *   own): a steady portal costs one search per object type and no writes.
- * - The portal's own lifecycle stage options are read each run and turned into the stage map
+ * - The account's own stage options are read each run and turned into the stage map
  *   the push uses (custom stages exist).
  * - Deals: closed-won is decided per pipeline from its stages' metadata. A portal that did
  *   not grant deal scopes is pulled without deals (noted in the run), not failed.
@@ -28,7 +28,7 @@
 import type { Connector, CrmDeal } from '../../connectors/connector.ts';
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { SwayError } from '../domain/errors.ts';
-import { buildLifecycleStageMap } from '../domain/stages.ts';
+import { buildStageMap } from '../domain/stages.ts';
 import { storedVersions, upsertContacts } from '../store/crm-records.ts';
 import { upsertDeals } from '../store/deals.ts';
 import { getInstallation, updateSettings } from '../store/installations.ts';
@@ -76,9 +76,9 @@ export async function pullOnce(ctx: JobContext, installationId: string, jobId: s
     const errors: { message: string }[] = [];
 
     // Stage map first, so the records read below are judged with this portal's stages.
-    const options = await call((c, s) => c.contactStageOptions(s));
-    const settings = parseSettings(inst!.settings);
-    await updateSettings(ctx.db, installationId, { stageMap: buildLifecycleStageMap(options, settings.stageOverrides) });
+    const options = await call((c, s) => c.stages.options(s));
+    const settings = parseSettings(inst!.settings, connector.settingsDefaults);
+    await updateSettings(ctx.db, installationId, { stageMap: buildStageMap(options, connector.stages.defaults, settings.stageOverrides) });
 
     // Contacts, with the handle fields the admin named.
     const startedAt = new Date();

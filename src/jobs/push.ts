@@ -6,7 +6,7 @@
  */
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { joinTopics, type ContactFieldValues } from '../domain/fields.ts';
-import { mapHubSpotLifecycleStage, type CanonicalStage } from '../domain/stages.ts';
+import { mapStage, withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
 import { linkedScoredContacts, type LinkedContact } from '../store/crm-records.ts';
 import { bestMatches, type BestMatch } from '../store/matches.ts';
 import { getInstallation } from '../store/installations.ts';
@@ -21,7 +21,7 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
     const inst = await getInstallation(ctx.db, installationId);
     const connector = connectors[inst!.crm as CrmId];
     const [contacts, best] = await Promise.all([linkedScoredContacts(ctx.db, installationId), bestMatches(ctx.db, installationId)]);
-    const { stageMap } = parseSettings(inst!.settings);
+    const stageMap = withDefaultStages(parseSettings(inst!.settings, connector.settingsDefaults).stageMap, connector.stages.defaults);
     const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c, stageMap, best.get(c.personId))) }));
     const { counts, errors } = await pushRecords(
       {
@@ -55,7 +55,7 @@ export function contactValues(c: LinkedContact, stageMap: Readonly<Record<string
     brandSentiment: m.brandSentiment,
     conversations30d: m.conversations30d,
     lastConversationAt: m.lastConversationAt ? new Date(m.lastConversationAt) : null,
-    stage: mapHubSpotLifecycleStage(c.lifecycleStage, stageMap),
+    stage: mapStage(c.lifecycleStage, stageMap),
     advocate: m.advocate,
   };
 }

@@ -1,12 +1,13 @@
 /**
- * webhook: applies the change events a CRM sent (stored by src/server/webhooks-hubspot.ts) to
- * the store, oldest first — events arrive unordered, so the order is occurredAt's, not the
+ * webhook: applies the change events a CRM sent (stored by the webhook routes in src/server)
+ * to the store, oldest first — events arrive unordered, so the order is occurredAt's, not the
  * arrival's.
  *
  * - contact created / updated / restored: the ids are collected and read back from the CRM in
  *   batches (current values, whatever the event said), then upserted into crm_records.
  * - contact deleted: the record's rows go (src/store/record-lifecycle.ts).
- * - contact merged: links and pushed state move to the surviving record, which is then read.
+ * - contact merged: links and pushed state move to the surviving record (by the CRM's merge
+ *   rule, `Connector.changes.mergedValues`), which is then read.
  * - contact privacy-deleted: the linked person and everything about them goes (src/store/privacy.ts).
  * - deals and companies: nothing is stored from events yet — deals come from the deal pull —
  *   so they are only marked processed.
@@ -14,15 +15,15 @@
  * Reads are collected up to the next destructive event, so a deletion or merge never overtakes
  * an earlier update. Events are marked processed group by group: a retried job resumes where it
  * stopped, and every step is idempotent, so a group redone after a crash changes nothing more.
- * When something changed who a contact is or what stage it is in, a score job (relink + push)
- * follows.
+ * When something changed who a contact is or what stage it is in (the properties the connector
+ * lists in `changes.rescoreProperties`), a score job (relink + push) follows.
  *
  * One run at a time per installation (a Redis lock across workers): two runs draining the same
  * events would do the work twice. A run that finds the lock taken is retried shortly; the
  * holder re-checks for new events after letting go, so none is left waiting.
  */
 import { connectors, type CrmId } from '../../connectors/index.ts';
-import type { CrmContact } from '../../connectors/connector.ts';
+import type { ChangeRules, CrmContact } from '../../connectors/connector.ts';
 import type { ChangeEvent } from '../domain/change-events.ts';
 import { SwayError } from '../domain/errors.ts';
 import { upsertContacts } from '../store/crm-records.ts';
@@ -40,8 +41,6 @@ import { recordRun } from './run.ts';
 const PAGE_SIZE = 500;
 /** Long enough for a page of reads under a busy rate budget; extended after every page. */
 const LOCK_TTL_MS = 60_000;
-/** Contact properties whose change can change a link (email) or the pushed stage. */
-const RESCORE_PROPERTIES = new Set(['email', 'lifecyclestage']);
 
 export async function webhookJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
   const inst = await getInstallation(ctx.db, installationId);
@@ -84,6 +83,9 @@ class EventProcessor {
   rescore = false;
   private readIds = new Set<string>();
   private readEvents: string[] = [];
+  private readonly rules: ChangeRules;
+  /** Contact properties whose change can change a link or the pushed stage. */
+  private readonly rescoreProperties: ReadonlySet<string>;
 
   constructor(
     private readonly ctx: JobContext,
@@ -91,14 +93,18 @@ class EventProcessor {
     private readonly crm: CrmId,
     /** False once the installation is disconnected: CRM reads are skipped (a reinstall pulls everything). */
     private canRead: boolean,
-  ) {}
+  ) {
+    this.rules = connectors[crm].changes;
+    this.rescoreProperties = new Set(this.rules.rescoreProperties);
+  }
 
   async process(events: ChangeEvent[]): Promise<void> {
     const { db } = this.ctx;
     const inst = this.installationId;
-    // HubSpot sends a privacy deletion together with a plain deletion: the purge needs the
+    // A CRM that sends a privacy deletion together with a plain deletion: the purge needs the
     // record's link, so a plain deletion of the same record in this page leaves it to the purge.
-    const privacy = new Set(events.filter((e) => e.objectType === 'contact' && e.kind === 'privacyDeleted').map((e) => e.objectId));
+    const paired = this.rules.privacyDeletionAlsoDeletes;
+    const privacy = new Set(paired ? events.filter((e) => e.objectType === 'contact' && e.kind === 'privacyDeleted').map((e) => e.objectId) : []);
     const ignored: string[] = [];
     for (const e of events) {
       this.counts.events++;
@@ -116,13 +122,14 @@ class EventProcessor {
           break;
         case 'updated':
           this.toRead(e.objectId, e.eventId);
-          if (RESCORE_PROPERTIES.has(e.propertyName ?? '')) this.rescore = true;
+          if (this.rescoreProperties.has(e.propertyName ?? '')) this.rescore = true;
           break;
         case 'deleted': {
           await this.flush();
           if (!privacy.has(e.objectId)) {
             const { personId } = await deleteCrmRecord(db, inst, 'contact', e.objectId);
-            if (personId !== null) await rememberDeletedLink(db, e.eventId, personId);
+            // Kept only where a privacy deletion may follow and need it (ChangeRules).
+            if (personId !== null && paired) await rememberDeletedLink(db, e.eventId, personId);
             this.counts.deleted++;
           }
           await markProcessed(db, [e.eventId]);
@@ -131,7 +138,7 @@ class EventProcessor {
         case 'merged': {
           await this.flush();
           const survivingId = e.survivingId ?? e.objectId;
-          await repointMergedRecord(db, inst, 'contact', e.mergedIds ?? [], survivingId, { primaryId: e.primaryId });
+          await repointMergedRecord(db, inst, 'contact', e.mergedIds ?? [], survivingId, { primaryId: e.primaryId, mergedValues: this.rules.mergedValues });
           this.counts.merged++;
           // Processed once the survivor has been read (next flush): its email and stage come from the merge.
           this.toRead(survivingId, e.eventId);

@@ -7,7 +7,8 @@
  */
 import express, { Router } from 'express';
 import { getInstallation, updateSettings } from '../store/installations.ts';
-import { applySettingsPatch, parseSettings, presentSettings, settingsPatchIssues, SettingsPatchSchema, storedSettingsKeys } from '../sync/settings.ts';
+import { settingsOf } from '../sync/installation-settings.ts';
+import { applySettingsPatch, presentSettings, settingsPatchIssues, SettingsPatchSchema, storedSettingsKeys } from '../sync/settings.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './http-errors.ts';
@@ -19,7 +20,7 @@ export function settingsRoutes(ctx: AppContext): Router {
   const current = async (installationId: string) => {
     const inst = await getInstallation(ctx.db, installationId);
     if (!inst) throw new HttpError(404, 'NOT_FOUND', 'no such installation');
-    return parseSettings(inst.settings);
+    return settingsOf(inst);
   };
 
   router.get('/api/v1/settings', auth, async (_req, res) => {

@@ -59,8 +59,8 @@ const topKey = (influencerId: number, stage: string, score: number, reasonMd5: s
 
 /**
  * Prospects whose new top match is the one already stored (same key) keep the stored time.
- * Without this every run stamped a new `sway_matched_at` on every prospect it scored, so the
- * push re-sent unchanged matches, each write bumped HubSpot's lastmodifieddate, and the next
+ * Without this every run stamped a new matched-at time (the `matchedAt` field) on every prospect it scored, so the
+ * push re-sent unchanged matches, each write bumped the CRM's last-modified time, and the next
  * pull re-read those contacts (issue 10, item 7). Returns person id → the kept ISO time.
  */
 async function unchangedTopMatches(tx: Parameters<Parameters<Db['transaction']>[0]>[0], installationId: string, scope: 'all' | readonly number[], rows: readonly MatchRow[]): Promise<Map<number, string>> {

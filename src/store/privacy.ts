@@ -90,12 +90,13 @@ async function scrubRunErrors(db: Db, installationId: string, needles: string[])
 }
 
 /**
- * A CRM privacy deletion (HubSpot contact.privacyDeletion): erases the person linked to the
+ * A CRM privacy deletion (a contact's erasure requested through the CRM): erases the person linked to the
  * record, if any, with every record linked to them, and the record's own rows; what stored
  * events say about the record (its email in a property change…) is blanked.
  *
  * `fallbackPersonId`: the person the record was linked to before a plain deletion of the same
- * record removed the link (HubSpot sends both events, in no guaranteed order).
+ * record removed the link (a CRM may send both events, in no guaranteed order:
+ * `Connector.changes.privacyDeletionAlsoDeletes` in connectors/connector.ts).
  */
 export async function purgeByCrmRecord(
   db: Db,

@@ -7,6 +7,7 @@
  * leaves the same rows as applying it once.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import type { ChangeRules } from '../../connectors/connector.ts';
 import type { Db } from './db.ts';
 import { crmRecords, personLinks, pushedValues } from './schema.ts';
 
@@ -41,9 +42,10 @@ export interface RepointResult {
  * - crm_records: merged rows are dropped; if the survivor has no row yet, it takes the
  *   primary's (or the first merged) row, so joins keep working until the caller re-reads the
  *   survivor from the CRM (which it should: email and stage may have changed in the merge).
- * - pushed_values: the survivor gets what HubSpot keeps in a merge (see mergedPushedValues):
- *   the primary's values win and the others only fill fields the primary left empty. Fields
- *   we cannot know are left out, so the next push re-sends them. Merged ids lose their rows.
+ * - pushed_values: the survivor gets what the CRM keeps in a merge, by the CRM's own rule
+ *   (`mergedValues`, from the installation's connector: `Connector.changes.mergedValues` in
+ *   connectors/connector.ts). Fields the rule cannot know are left out, so the next push
+ *   re-sends them. Merged ids lose their rows.
  *
  * `primaryId`: the record whose values won (default: the survivor itself).
  */
@@ -53,7 +55,7 @@ export async function repointMergedRecord(
   objectType: string,
   mergedIds: readonly string[],
   survivingId: string,
-  options: { primaryId?: string } = {},
+  options: { primaryId?: string; mergedValues: ChangeRules['mergedValues'] },
 ): Promise<RepointResult> {
   const gone = [...new Set(mergedIds)].filter((id) => id !== survivingId);
   const primaryId = options.primaryId ?? survivingId;
@@ -104,7 +106,7 @@ export async function repointMergedRecord(
       const row = pushed.get(id);
       return row && row.lastError === null ? row.values : undefined;
     };
-    const values = mergedPushedValues({
+    const values = options.mergedValues({
       survivor: survivingId === primaryId ? undefined : accepted(survivingId),
       primary: accepted(primaryId),
       others: gone.filter((id) => id !== primaryId).map(accepted).filter((v): v is Record<string, string> => v !== undefined),
@@ -116,38 +118,4 @@ export async function repointMergedRecord(
     }
     return { personId, linkMoved, pushedValuesKept: keys, recordMoved };
   });
-}
-
-/**
- * Pure: what the record that survives a merge holds in Sway's fields, as far as Sway can know.
- *
- * HubSpot's merge rule (changelog "Updated merge functionality for contacts and companies"):
- * the merged record takes the primary's current values; the other records only fill properties
- * the primary has no value for. So, per field:
- * - a value Sway wrote to the survivor after the merge (`survivor`) is what it holds;
- * - else the primary's non-empty value;
- * - else the one non-empty value the other records agree on;
- * - else "" if that is all anyone had;
- * - and when the other records disagree the field is unknown and left out, so the next push
- *   re-sends it.
- */
-export function mergedPushedValues(input: {
-  survivor?: Record<string, string>;
-  primary?: Record<string, string>;
-  others: Record<string, string>[];
-}): Record<string, string> {
-  const { survivor = {}, primary = {}, others } = input;
-  const out: Record<string, string> = {};
-  const keys = new Set([...Object.keys(primary), ...others.flatMap((o) => Object.keys(o))]);
-  for (const k of keys) {
-    const p = primary[k];
-    if (p !== undefined && p !== '') {
-      out[k] = p;
-      continue;
-    }
-    const filled = new Set(others.map((o) => o[k]).filter((v): v is string => v !== undefined && v !== ''));
-    if (filled.size === 1) out[k] = [...filled][0]!;
-    else if (filled.size === 0) out[k] = '';
-  }
-  return { ...out, ...survivor };
 }

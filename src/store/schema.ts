@@ -35,7 +35,7 @@ export const installations = pgTable(
   {
     id: uuid('id').primaryKey(),
     crm: text('crm').notNull(),
-    /** The CRM account: HubSpot portal (hub) id, Salesforce org id. */
+    /** The CRM account: its portal, hub or org id, as the connector reads it (AccountInfo.accountId). */
     accountId: text('account_id').notNull(),
     accountDomain: text('account_domain'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
@@ -190,7 +190,7 @@ export const crmRecords = pgTable(
     industry: text('industry'),
     region: text('region'),
     companySize: text('company_size'),
-    /** The CRM's own last-modified time (HubSpot lastmodifieddate), for incremental pulls. */
+    /** The CRM's own last-modified time (CrmContact.modifiedAt), for incremental pulls. */
     crmModifiedAt: ts('crm_modified_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -112,9 +112,10 @@ export async function markProcessed(db: Db, eventIds: string[]): Promise<void> {
 }
 
 /**
- * Remembers, on a deletion event, which person the deleted record was linked to. HubSpot sends
- * a privacy deletion together with a plain deletion; if the plain one is processed first the
- * link is gone, and this is how the privacy purge still finds the person.
+ * Remembers, on a deletion event, which person the deleted record was linked to. A CRM whose
+ * connector declares `changes.privacyDeletionAlsoDeletes` sends a privacy deletion together
+ * with a plain deletion; if the plain one is processed first the link is gone, and this is how
+ * the privacy purge still finds the person.
  */
 export async function rememberDeletedLink(db: Db, eventId: string, personId: number): Promise<void> {
   const extra = JSON.stringify({ linkedPersonId: personId });
@@ -161,7 +162,7 @@ export async function scrubEventsFor(db: Db, installationId: string, objectType:
     );
 }
 
-/** Installations of a CRM by account id (HubSpot portal id), whatever their status. */
+/** Installations of a CRM by account id (the CRM's own account id), whatever their status. */
 export async function installationsByAccount(db: Db, crm: string, accountIds: string[]): Promise<Map<string, string>> {
   if (accountIds.length === 0) return new Map();
   const rows = await db

@@ -1,6 +1,6 @@
 /**
  * Reads every record modified in a time window through a capped search (pure control flow,
- * connector-neutral). When a window holds more than the cap (HubSpot: 10,000), it is halved
+ * connector-neutral). When a window holds more than the cap (`Connector.searchResultCap`), it is halved
  * by time until each part fits; pages within a part are read oldest first.
  */
 import type { SearchPage } from '../../connectors/connector.ts';

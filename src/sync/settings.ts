@@ -6,59 +6,75 @@ import { z } from 'zod';
 import { NETWORKS } from '../domain/identity.ts';
 import { CANONICAL_STAGES } from '../domain/stages.ts';
 import { COMPONENTS, resolveStageWeights, StageWeightsOverrideSchema } from '../matching/weights.ts';
+import type { SettingsDefaults } from '../../connectors/connector.ts';
 
 const Stage = z.enum(CANONICAL_STAGES);
 
 /**
- * Network → the CRM property holding a person's handle on it, e.g.
- * `{ x: 'twitterhandle', linkedin: 'linkedin_profile' }` (HubSpot's default contact property
- * `twitterhandle` exists in every portal; others are the admin's own). Values may be bare
- * handles or profile URLs (src/domain/identity.ts handleFromCrmValue).
+ * Network → the CRM property holding a person's handle on it, e.g. `{ x: 'xhandle',
+ * linkedin: 'linkedin_profile' }` (the CRM's own property names; the connector declares
+ * which, if any, are read by default). Values may be bare handles or profile URLs
+ * (src/domain/identity.ts handleFromCrmValue).
  */
 export const HandleFieldsSchema = z.partialRecord(z.enum(NETWORKS), z.string().trim().min(1).max(200));
 
 /**
- * Matching settings (src/matching): stage weight overrides, the half-life of an interaction's
- * weight, how many influencers each prospect gets, and the CRM properties holding the
- * situational attributes (HubSpot contact defaults: industry, country, numemployees).
+ * The settings schema for one CRM's defaults (`Connector.settingsDefaults`): matching settings
+ * (src/matching: stage weight overrides, the half-life of an interaction's weight, how many
+ * influencers each prospect gets, and the CRM properties holding the situational attributes),
+ * stage overrides and maps, and handle fields.
  */
-export const MatchingSettingsSchema = z.object({
-  stageWeights: StageWeightsOverrideSchema.catch({}).default({}),
-  halfLifeDays: z.number().min(1).max(3650).catch(90).default(90),
-  topK: z.number().int().min(1).max(10).catch(3).default(3),
-  attributeFields: z
-    .object({
-      industry: z.string().trim().min(1).max(200).default('industry'),
-      region: z.string().trim().min(1).max(200).default('country'),
-      companySize: z.string().trim().min(1).max(200).default('numemployees'),
-    })
-    .catch({ industry: 'industry', region: 'country', companySize: 'numemployees' })
-    .default({ industry: 'industry', region: 'country', companySize: 'numemployees' }),
-});
-export type MatchingSettings = z.infer<typeof MatchingSettingsSchema>;
+function buildSettingsSchema(defaults: SettingsDefaults) {
+  const attributeDefaults = { ...defaults.attributeFields };
+  const matching = z.object({
+    stageWeights: StageWeightsOverrideSchema.catch({}).default({}),
+    halfLifeDays: z.number().min(1).max(3650).catch(90).default(90),
+    topK: z.number().int().min(1).max(10).catch(3).default(3),
+    attributeFields: z
+      .object({
+        industry: z.string().trim().min(1).max(200).default(attributeDefaults.industry),
+        region: z.string().trim().min(1).max(200).default(attributeDefaults.region),
+        companySize: z.string().trim().min(1).max(200).default(attributeDefaults.companySize),
+      })
+      .catch(() => ({ ...attributeDefaults }))
+      .default(() => ({ ...attributeDefaults })),
+  });
+  return z.object({
+    matching: matching.catch(() => matching.parse({})).default(() => matching.parse({})),
+    /** Admin overrides: CRM stage value → canonical stage. */
+    stageOverrides: z.record(z.string(), Stage).catch({}).default({}),
+    /** Derived at each pull from the account's own stage options (src/domain/stages.ts buildStageMap). */
+    stageMap: z.record(z.string(), Stage).catch({}).default({}),
+    /** CRM properties to read handles from, per network (admin setting). */
+    handleFields: HandleFieldsSchema.catch(() => ({ ...defaults.handleFields })).default(() => ({ ...defaults.handleFields })),
+    /**
+     * Derived: the handleFields the last complete contact pull read with. When the admin changes
+     * handleFields, the next pull re-reads every contact (an incremental pull would only see
+     * the records modified since).
+     */
+    handleFieldsPulled: HandleFieldsSchema.catch({}).default({}),
+  });
+}
 
-export const SettingsSchema = z.object({
-  matching: MatchingSettingsSchema.catch(() => MatchingSettingsSchema.parse({})).default(() => MatchingSettingsSchema.parse({})),
-  /** Admin overrides: CRM stage value → canonical stage. */
-  stageOverrides: z.record(z.string(), Stage).catch({}).default({}),
-  /** Derived at each pull from the portal's own stage options (buildLifecycleStageMap). */
-  stageMap: z.record(z.string(), Stage).catch({}).default({}),
-  /** CRM properties to read handles from, per network (admin setting). */
-  handleFields: HandleFieldsSchema.catch({}).default({}),
-  /**
-   * Derived: the handleFields the last complete contact pull read with. When the admin changes
-   * handleFields, the next pull re-reads every contact (an incremental pull would only see
-   * the records modified since).
-   */
-  handleFieldsPulled: HandleFieldsSchema.catch({}).default({}),
-});
-
-export type Settings = z.infer<typeof SettingsSchema>;
+export type Settings = z.infer<ReturnType<typeof buildSettingsSchema>>;
+export type MatchingSettings = Settings['matching'];
 export type HandleFields = z.infer<typeof HandleFieldsSchema>;
 
-export function parseSettings(raw: unknown): Settings {
-  const r = SettingsSchema.safeParse(raw ?? {});
-  return r.success ? r.data : SettingsSchema.parse({});
+const schemas = new WeakMap<SettingsDefaults, ReturnType<typeof buildSettingsSchema>>();
+function settingsSchema(defaults: SettingsDefaults) {
+  let schema = schemas.get(defaults);
+  if (!schema) schemas.set(defaults, (schema = buildSettingsSchema(defaults)));
+  return schema;
+}
+
+/**
+ * An installation's settings with defaults filled in. `defaults` are its CRM's
+ * (`connectors[crm].settingsDefaults`, or src/sync/installation-settings.ts settingsOf).
+ */
+export function parseSettings(raw: unknown, defaults: SettingsDefaults): Settings {
+  const schema = settingsSchema(defaults);
+  const r = schema.safeParse(raw ?? {});
+  return r.success ? r.data : schema.parse({});
 }
 
 /** Whether two handleFields settings read the same properties for the same networks. */
@@ -110,7 +126,8 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
       else delete stageWeights[stage];
     }
   }
-  return SettingsSchema.parse({
+  // `current` is complete, so its own values serve as the defaults of this parse.
+  return buildSettingsSchema({ attributeFields: current.matching.attributeFields, handleFields: current.handleFields }).parse({
     ...current,
     matching: {
       ...current.matching,

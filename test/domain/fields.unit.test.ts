@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_STAGES } from '../../src/domain/stages.ts';
+import { FIELD_CATALOGUE, FIELD_KEYS, fieldsFor, getField, joinTopics } from '../../src/domain/fields.ts';
 import {
-  FIELD_CATALOGUE,
-  FIELD_KEYS,
   HUBSPOT_PROPERTY_GROUP,
   HUBSPOT_PROPERTY_TYPES,
-  getField,
   hubspotFieldsFor,
-  joinTopics,
-  salesforceFieldsFor,
+  hubspotObjectsOf,
+  hubspotPropertyName,
   toHubSpotPropertyCreate,
   toHubSpotValue,
-} from '../../src/domain/fields.ts';
+} from '../../connectors/hubspot/properties.ts';
+import { salesforceFieldName, salesforceFieldsFor, salesforceObjectsOf } from '../../connectors/salesforce/fields.ts';
 
 const VALID_HUBSPOT_PAIRS = new Set([
   'number/number',
@@ -33,21 +32,21 @@ describe('FIELD_CATALOGUE invariants', () => {
 
   it('has unique labels, HubSpot names and Salesforce names', () => {
     expect(unique(FIELD_CATALOGUE.map((f) => f.label))).toBe(true);
-    expect(unique(FIELD_CATALOGUE.map((f) => f.hubspot.name))).toBe(true);
-    expect(unique(FIELD_CATALOGUE.map((f) => f.salesforce.name.toLowerCase()))).toBe(true);
+    expect(unique(FIELD_CATALOGUE.map((f) => hubspotPropertyName(f)))).toBe(true);
+    expect(unique(FIELD_CATALOGUE.map((f) => salesforceFieldName(f).toLowerCase()))).toBe(true);
   });
 
   it.each(FIELD_CATALOGUE.map((f) => [f.key, f] as const))('%s has valid CRM names and limits', (_key, f) => {
     // HubSpot internal names: lower-case letters, digits, underscores; ours all start with sway_.
-    expect(f.hubspot.name).toMatch(/^sway_[a-z0-9_]+$/);
+    expect(hubspotPropertyName(f)).toMatch(/^sway_[a-z0-9_]+$/);
     // Salesforce API names: letter first, no double or trailing underscore before __c, ≤ 40 chars.
-    expect(f.salesforce.name).toMatch(/^Sway_[A-Za-z0-9]+(_[A-Za-z0-9]+)*__c$/);
-    expect(f.salesforce.name.length).toBeLessThanOrEqual(40);
+    expect(salesforceFieldName(f)).toMatch(/^Sway_[A-Za-z0-9]+(_[A-Za-z0-9]+)*__c$/);
+    expect(salesforceFieldName(f).length).toBeLessThanOrEqual(40);
     expect(f.label.length).toBeLessThanOrEqual(40);
     expect(f.description.length).toBeGreaterThan(0);
     expect(f.description.length).toBeLessThanOrEqual(510); // Salesforce inline help text limit
-    expect(f.hubspot.objects).toContain('contacts');
-    expect([...f.salesforce.objects].sort()).toEqual(['Contact', 'Lead']);
+    expect(hubspotObjectsOf(f)).toContain('contacts');
+    expect([...salesforceObjectsOf(f)].sort()).toEqual(['Contact', 'Lead']);
   });
 
   it('gives numbers a precision/scale Salesforce accepts, and only numbers', () => {
@@ -79,14 +78,16 @@ describe('FIELD_CATALOGUE invariants', () => {
     expect(getField('matchReason').type).toBe('longtext');
     expect(getField('advocate').type).toBe('checkbox');
     expect(getField('lastConversationAt').type).toBe('datetime');
-    expect(getField('influenceScore').salesforce.name).toBe('Sway_Influence_Score__c');
-    expect(getField('influenceScore').hubspot.name).toBe('sway_influence_score');
+    expect(salesforceFieldName(getField('influenceScore'))).toBe('Sway_Influence_Score__c');
+    expect(hubspotPropertyName(getField('influenceScore'))).toBe('sway_influence_score');
   });
 
   it('puts every field on contacts, Contact and Lead', () => {
     expect(hubspotFieldsFor('contacts')).toHaveLength(FIELD_CATALOGUE.length);
     expect(salesforceFieldsFor('Contact')).toHaveLength(FIELD_CATALOGUE.length);
     expect(salesforceFieldsFor('Lead')).toHaveLength(FIELD_CATALOGUE.length);
+    expect(fieldsFor('contact')).toHaveLength(FIELD_CATALOGUE.length);
+    expect(fieldsFor('lead')).toHaveLength(FIELD_CATALOGUE.length);
   });
 });
 
@@ -99,7 +100,7 @@ describe('toHubSpotPropertyCreate', () => {
       const p = toHubSpotPropertyCreate(f);
       expect(VALID_HUBSPOT_PAIRS).toContain(`${p.type}/${p.fieldType}`);
       expect(p.groupName).toBe(HUBSPOT_PROPERTY_GROUP.name);
-      expect(p.name).toBe(f.hubspot.name);
+      expect(p.name).toBe(hubspotPropertyName(f));
     }
   });
 

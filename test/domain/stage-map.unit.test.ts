@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildLifecycleStageMap, mapHubSpotLifecycleStage } from '../../src/domain/stages.ts';
+import { buildStageMap, type CanonicalStage, type StageOption } from '../../src/domain/stages.ts';
+import { HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, mapLifecycleStage as mapHubSpotLifecycleStage } from '../../connectors/hubspot/stages.ts';
+
+/** A HubSpot portal's map: the neutral builder with HubSpot's defaults. */
+const buildLifecycleStageMap = (options: StageOption[], overrides?: Record<string, CanonicalStage>) =>
+  buildStageMap(options, HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, overrides);
 
 const defaults = [
   ['subscriber', 'Subscriber'], ['lead', 'Lead'], ['marketingqualifiedlead', 'Marketing Qualified Lead'], ['salesqualifiedlead', 'Sales Qualified Lead'],
@@ -32,5 +37,15 @@ describe('buildLifecycleStageMap', () => {
     const map = buildLifecycleStageMap([...defaults, { value: '2001', label: 'Lead', displayOrder: 9 }], { '2001': 'decision', lead: 'consideration' });
     expect(map['2001']).toBe('decision');
     expect(map.lead).toBe('consideration');
+  });
+});
+
+describe('buildStageMap with another CRM\'s defaults', () => {
+  it('keeps only the given defaults: HubSpot values mean nothing to another CRM', () => {
+    const map = buildStageMap(
+      [{ value: 'Open', label: 'Open', displayOrder: 0 }, { value: 'customer', label: 'Stage 7', displayOrder: 1 }],
+      { open: 'consideration' },
+    );
+    expect(map).toEqual({ open: 'consideration', customer: 'consideration' });
   });
 });

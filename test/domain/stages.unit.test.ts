@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CANONICAL_STAGES,
-  HUBSPOT_LIFECYCLE_STAGE_DEFAULTS,
-  isCanonicalStage,
-  mapHubSpotLifecycleStage,
-  type CanonicalStage,
-} from '../../src/domain/stages.ts';
+import { CANONICAL_STAGES, isCanonicalStage, mapStage, withDefaultStages, type CanonicalStage } from '../../src/domain/stages.ts';
+import { HUBSPOT_LIFECYCLE_STAGE_DEFAULTS, mapLifecycleStage } from '../../connectors/hubspot/stages.ts';
 
-describe('mapHubSpotLifecycleStage', () => {
+describe('mapLifecycleStage (HubSpot lifecycle stages)', () => {
   it.each([
     ['subscriber', 'awareness'],
     ['lead', 'awareness'],
@@ -18,7 +13,7 @@ describe('mapHubSpotLifecycleStage', () => {
     ['evangelist', 'advocacy'],
     ['other', 'unknown'],
   ] as const)('maps the default %s to %s', (value, stage) => {
-    expect(mapHubSpotLifecycleStage(value)).toBe(stage);
+    expect(mapLifecycleStage(value)).toBe(stage);
   });
 
   it('covers every built-in HubSpot stage and only canonical stages', () => {
@@ -27,37 +22,54 @@ describe('mapHubSpotLifecycleStage', () => {
   });
 
   it('maps empty, missing and unmapped values to unknown', () => {
-    expect(mapHubSpotLifecycleStage('')).toBe('unknown');
-    expect(mapHubSpotLifecycleStage('   ')).toBe('unknown');
-    expect(mapHubSpotLifecycleStage(null)).toBe('unknown');
-    expect(mapHubSpotLifecycleStage(undefined)).toBe('unknown');
-    expect(mapHubSpotLifecycleStage('123456789')).toBe('unknown');
+    expect(mapLifecycleStage('')).toBe('unknown');
+    expect(mapLifecycleStage('   ')).toBe('unknown');
+    expect(mapLifecycleStage(null)).toBe('unknown');
+    expect(mapLifecycleStage(undefined)).toBe('unknown');
+    expect(mapLifecycleStage('123456789')).toBe('unknown');
   });
 
   it('does not find Object.prototype members', () => {
-    expect(mapHubSpotLifecycleStage('constructor')).toBe('unknown');
-    expect(mapHubSpotLifecycleStage('__proto__')).toBe('unknown');
-    expect(mapHubSpotLifecycleStage('toString')).toBe('unknown');
+    expect(mapLifecycleStage('constructor')).toBe('unknown');
+    expect(mapLifecycleStage('__proto__')).toBe('unknown');
+    expect(mapLifecycleStage('toString')).toBe('unknown');
   });
 
   it('tolerates case and surrounding whitespace', () => {
-    expect(mapHubSpotLifecycleStage(' Customer ')).toBe('purchase');
+    expect(mapLifecycleStage(' Customer ')).toBe('purchase');
   });
 
   it('lets overrides map custom stages and replace defaults', () => {
     const overrides: Record<string, CanonicalStage> = { '987654': 'consideration', lead: 'consideration' };
-    expect(mapHubSpotLifecycleStage('987654', overrides)).toBe('consideration');
-    expect(mapHubSpotLifecycleStage('lead', overrides)).toBe('consideration');
-    expect(mapHubSpotLifecycleStage('customer', overrides)).toBe('purchase');
+    expect(mapLifecycleStage('987654', overrides)).toBe('consideration');
+    expect(mapLifecycleStage('lead', overrides)).toBe('consideration');
+    expect(mapLifecycleStage('customer', overrides)).toBe('purchase');
   });
 
   it('matches override keys case-insensitively', () => {
-    expect(mapHubSpotLifecycleStage('customer', { Customer: 'advocacy' })).toBe('advocacy');
+    expect(mapLifecycleStage('customer', { Customer: 'advocacy' })).toBe('advocacy');
   });
 
   it('ignores override entries whose stage is not canonical', () => {
     const bad = { lead: 'hot' } as unknown as Record<string, CanonicalStage>;
-    expect(mapHubSpotLifecycleStage('lead', bad)).toBe('awareness');
+    expect(mapLifecycleStage('lead', bad)).toBe('awareness');
+  });
+});
+
+describe('mapStage and withDefaultStages (any CRM)', () => {
+  const defaults: Record<string, CanonicalStage> = { open: 'awareness', 'closed won': 'purchase' };
+
+  it('maps by the stage map only: no vendor defaults are built in', () => {
+    expect(mapStage('customer', {})).toBe('unknown');
+    expect(mapStage(' Closed Won ', defaults)).toBe('purchase');
+    expect(mapStage('constructor', defaults)).toBe('unknown');
+  });
+
+  it("puts the installation's entries before the CRM's defaults", () => {
+    const map = withDefaultStages({ OPEN: 'consideration', bad: 'hot' as CanonicalStage }, defaults);
+    expect(mapStage('open', map)).toBe('consideration');
+    expect(mapStage('closed won', map)).toBe('purchase');
+    expect(map).not.toHaveProperty('bad');
   });
 });
 

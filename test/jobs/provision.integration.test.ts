@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubspotFieldsFor, HUBSPOT_PROPERTY_GROUP } from '../../src/domain/fields.ts';
+import { hubspotFieldsFor, hubspotPropertyName, HUBSPOT_PROPERTY_GROUP } from '../../connectors/hubspot/properties.ts';
 import { provisionJob } from '../../src/jobs/provision.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
@@ -23,7 +23,7 @@ describe('provisioning', () => {
     expect(createsFirst.map((r) => r.status)).toEqual(fields.map(() => 201));
     expect(requestsTo(h.sandbox, 'POST', /^\/crm\/v3\/properties\/contacts\/groups$/).map((r) => r.status)).toEqual([201]);
     for (const f of fields) {
-      expect(h.sandbox.getProperty('contacts', f.hubspot.name)).toMatchObject({ name: f.hubspot.name, groupName: HUBSPOT_PROPERTY_GROUP.name });
+      expect(h.sandbox.getProperty('contacts', hubspotPropertyName(f))).toMatchObject({ name: hubspotPropertyName(f), groupName: HUBSPOT_PROPERTY_GROUP.name });
     }
 
     h.sandbox.clearRequests();

@@ -5,7 +5,7 @@ import { getInstallation } from '../../src/store/installations.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { crmDeals, crmRecords } from '../../src/store/schema.ts';
 import { getCursor } from '../../src/store/sync-cursors.ts';
-import { parseSettings } from '../../src/sync/settings.ts';
+import { settingsOf } from '../../src/sync/installation-settings.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -38,7 +38,7 @@ describe('pull', () => {
     expect(requestsTo(h.sandbox, 'GET', /^\/crm\/v3\/objects\/contacts$/)).toHaveLength(3); // 100 + 100 + 50
     expect(requestsTo(h.sandbox, 'POST', /\/search$/)).toHaveLength(0);
     expect((await record(ids[249]!))?.email).toBe('c249@example.com');
-    const settings = parseSettings((await getInstallation(h.rt.store.db, installationId))!.settings);
+    const settings = settingsOf((await getInstallation(h.rt.store.db, installationId))!);
     expect(settings.stageMap['90210']).toBe('decision'); // "Proof of concept", after opportunity
     const deals = await h.rt.store.db.select().from(crmDeals).where(eq(crmDeals.installationId, installationId));
     expect(deals.find((d) => d.crmId === won)).toMatchObject({ closedWon: true, amount: 5000, contactIds: [ids[1]] });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getField, hubspotFieldsFor, toHubSpotValue } from '../../src/domain/fields.ts';
+import { getField } from '../../src/domain/fields.ts';
+import { hubspotFieldsFor, toHubSpotValue } from '../../connectors/hubspot/properties.ts';
 import { provisionJob } from '../../src/jobs/provision.ts';
 import { pullJob } from '../../src/jobs/pull.ts';
 import { pushJob } from '../../src/jobs/push.ts';

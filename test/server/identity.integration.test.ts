@@ -9,7 +9,7 @@ import { scoreJob } from '../../src/jobs/score.ts';
 import { getInstallation, updateSettings } from '../../src/store/installations.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { crmRecords, personLinks } from '../../src/store/schema.ts';
-import { parseSettings } from '../../src/sync/settings.ts';
+import { settingsOf } from '../../src/sync/installation-settings.ts';
 import { withSession } from '../../src/sync/access.ts';
 import { apiClient, otherInstallation } from '../helpers/api.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
@@ -92,7 +92,7 @@ describe('handles from the CRM fields the admin names', () => {
     expect(handles[c.eve2!]).toEqual({ x: 'eve_x' });
     expect(handles[c.fay!]).toEqual({ linkedin: 'fay-li' });
     expect(handles[c.gus!]).toEqual({});
-    const settings = parseSettings((await getInstallation(h.rt.store.db, installationId))!.settings);
+    const settings = settingsOf((await getInstallation(h.rt.store.db, installationId))!);
     expect(settings.handleFieldsPulled).toEqual({ x: 'twitterhandle', linkedin: 'linkedin_profile' });
   });
 

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { parseSettings, sameHandleFields } from '../../src/sync/settings.ts';
+import { hubspot } from '../../connectors/hubspot/index.ts';
+import { parseSettings as parseWith, sameHandleFields } from '../../src/sync/settings.ts';
+
+const parseSettings = (raw: unknown) => parseWith(raw, hubspot.settingsDefaults);
+
+describe('settings defaults', () => {
+  it("come from the installation's connector", () => {
+    expect(parseSettings({}).matching.attributeFields).toEqual({ industry: 'industry', region: 'country', companySize: 'numemployees' });
+    const other = { attributeFields: { industry: 'Industry', region: 'BillingCountry', companySize: 'NumberOfEmployees' }, handleFields: { x: 'X_Handle__c' } };
+    const s = parseWith({ matching: { attributeFields: { region: 'Region__c' } } }, other);
+    expect(s.matching.attributeFields).toEqual({ industry: 'Industry', region: 'Region__c', companySize: 'NumberOfEmployees' });
+    expect(s.handleFields).toEqual({ x: 'X_Handle__c' });
+    expect(parseWith({ matching: { attributeFields: { industry: '' } } }, other).matching.attributeFields).toEqual(other.attributeFields);
+  });
+});
 
 describe('settings.handleFields', () => {
   it('defaults to none, and parses network → property', () => {

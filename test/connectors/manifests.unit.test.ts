@@ -3,7 +3,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIELD_CATALOGUE, getField } from '../../src/domain/fields.ts';
-import { renderManifests, toSalesforceCustomField } from '../../src/domain/manifests.ts';
+import { renderManifests } from '../../connectors/manifests.ts';
+import { salesforceFieldName, toSalesforceCustomField } from '../../connectors/salesforce/fields.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGENERATE = 'regenerate with: npx tsx scripts/generate-manifests.ts';
@@ -41,7 +42,7 @@ describe('generated manifests', () => {
     for (const f of FIELD_CATALOGUE) {
       for (const objectName of ['Contact', 'Lead']) {
         expect(permissionSet).toContain(
-          `<editable>false</editable>\n        <field>${objectName}.${f.salesforce.name}</field>\n        <readable>true</readable>`,
+          `<editable>false</editable>\n        <field>${objectName}.${salesforceFieldName(f)}</field>\n        <readable>true</readable>`,
         );
       }
     }

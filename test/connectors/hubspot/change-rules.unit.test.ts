@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergedPushedValues } from '../../src/store/record-lifecycle.ts';
+import { mergedPushedValues } from '../../../connectors/hubspot/change-rules.ts';
 
 describe('mergedPushedValues (what the survivor of a merge holds in Sway fields)', () => {
   it("keeps the primary's values: they win a HubSpot merge", () => {
