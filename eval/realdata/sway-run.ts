@@ -31,7 +31,7 @@ import { emailOf, userOf, writeSignalsFile, type SignalsFileCounts } from './sig
 
 const REPO = join(import.meta.dirname, '..', '..');
 
-/** Derived stage → a HubSpot lifecyclestage that Sway's default map sends back to it (src/domain/stages.ts). */
+/** Derived stage → a HubSpot lifecyclestage that Sway's default map sends back to it (connectors/hubspot/stages.ts). */
 export const LIFECYCLE_FOR_STAGE: Record<string, string> = {
   awareness: 'lead',
   consideration: 'marketingqualifiedlead',
