@@ -57,7 +57,7 @@ const CONFIG_BEGIN = '// --- per-CRM configuration: begin';
 const CONFIG_END = '// --- per-CRM configuration: end';
 
 /** HubSpot properties Sway reads or documents, besides the catalogue's own. */
-const HUBSPOT_PROPERTIES = ['lifecyclestage', 'lastmodifieddate', 'numemployees', 'twitterhandle', 'dealstage', 'closedate', 'hs_object_id'];
+const HUBSPOT_PROPERTIES = ['lifecyclestage', 'lastmodifieddate', 'numemployees', 'twitterhandle', 'dealstage', 'closedate'];
 /** Stage values that are ordinary words too: flagged only as code literals or stage-map keys. */
 const STAGE_WORDS = new Set(['subscriber', 'lead', 'opportunity', 'customer', 'evangelist', 'other']);
 /** Sway's own neutral names: a literal equal to one of them is not a HubSpot stage value. */
