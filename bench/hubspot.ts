@@ -40,7 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function desiredFor(ids: string[], variant: number): DesiredRecord[] {
   return ids.map((id, i) => ({
     id,
-    properties: hubspot.contactProperties({
+    properties: hubspot.vendorProperties('contact', {
       influenceScore: (i * 7 + variant) % 101,
       topTopics: variant % 2 ? 'crm;revops' : 'crm',
       conversations30d: (i + variant) % 13,

@@ -40,7 +40,7 @@ export async function checkValues(db: Db, installationId: string, sandbox: HubSp
   const [contacts, best] = await Promise.all([linkedScoredContacts(db, installationId), bestMatches(db, installationId)]);
   const out: ValueCheck = { contacts: contacts.length, missing: 0, wrong: 0, examples: [] };
   for (const c of contacts) {
-    const want = hubspot.contactProperties(contactValues(c, stageMap, best.get(c.personId)));
+    const want = hubspot.vendorProperties('contact', contactValues(c, stageMap, best.get(c.personId)));
     const got = sandbox.getContact(c.crmId)?.properties ?? {};
     let missing = false;
     let wrong = false;

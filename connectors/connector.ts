@@ -9,13 +9,15 @@
  *   logs or puts a token into an error message.
  * - Vendor failures leave as `SwayError` (src/domain/errors.ts), classified by the
  *   connector's own errors.ts, so the sync layer can decide retries without knowing the CRM.
- * - Writes go out in the largest batches the vendor allows; callers pass any number of
- *   records and the connector splits them.
+ * - Writes go out in the largest batches the vendor allows: each connector declares, per
+ *   neutral object (src/domain/objects.ts), whether it reads it and its write batch maximum
+ *   (`objects`); the push engine splits records into batches of that size.
  * - Base URLs are configuration, so tests and the demo point connectors at the local
  *   sandboxes (connectors/<crm>/sandbox) that follow the vendor's real API.
  */
 import type { ContactFieldValues } from '../src/domain/fields.ts';
 import type { Network } from '../src/domain/identity.ts';
+import type { CrmObject } from '../src/domain/objects.ts';
 import type { CanonicalStage, StageOption } from '../src/domain/stages.ts';
 
 export type CrmId = 'hubspot';
@@ -143,11 +145,25 @@ export interface RecordError {
   notFound?: boolean;
 }
 
-export interface BatchWriteResult {
-  written: number;
-  failed: RecordError[];
-  /** Write requests made (batches), for run history and the rate budget. */
-  calls: number;
+/** One record of a write: the CRM record id and the vendor properties to set on it. */
+export interface WriteRecord {
+  id: string;
+  properties: Record<string, string>;
+}
+
+/**
+ * What a connector does with one neutral object (src/domain/objects.ts). An object absent from
+ * `Connector.objects` is one the connector neither reads nor writes; callers ask
+ * connectors/object-support.ts, which answers with SwayError('UNSUPPORTED'), never a silent no-op.
+ */
+export interface ObjectSupport {
+  /** Sway reads records of this object from the CRM. */
+  read: boolean;
+  /**
+   * Largest number of records one write request may carry (HubSpot: 100 for its batch update
+   * endpoints). Absent when the connector does not write this object.
+   */
+  writeBatchMax?: number;
 }
 
 /** What a CRM's record changes mean for Sway: data and pure functions, no I/O. */
@@ -192,6 +208,7 @@ export interface SettingsDefaults {
 }
 
 export interface Connector {
+  /** The registry key (connectors/index.ts) and the `crm` stored on each installation. */
   readonly id: CrmId;
   readonly oauth: {
     /** The consent URL to redirect an installing admin to. */
@@ -235,16 +252,21 @@ export interface Connector {
   readonly searchResultCap: number;
   /** Pages through every contact (a full read), `pageSize` per call. */
   listContacts(session: CrmSession, options?: { pageSize?: number } & ContactReadOptions): AsyncIterable<CrmContact[]>;
-  /** Largest number of records one write request may carry. */
-  readonly writeBatchMax: number;
-  /** Catalogue values → the vendor's property map (pure; what delta comparison works on). */
-  contactProperties(values: ContactFieldValues): Record<string, string>;
+  /** Which neutral objects this connector reads and writes, and its batch maximum per written object. */
+  readonly objects: Readonly<Partial<Record<CrmObject, ObjectSupport>>>;
   /**
-   * Writes one batch (≤ writeBatchMax) of vendor properties. Per-record refusals come back in
-   * `failed`; a refusal of the whole batch throws SwayError('INVALID') so the caller can split
-   * it to find the bad record; rate limits, server errors and auth problems throw too.
+   * Catalogue values → the vendor's property map for one object (pure; what delta comparison
+   * works on). Values for fields the object does not carry are left out. Throws
+   * SwayError('UNSUPPORTED') for an object the connector does not write.
    */
-  writeContactBatch(session: CrmSession, batch: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchOutcome>;
-  /** Writes catalogue values onto contacts, batched at the vendor's maximum (no delta, no retries). */
-  updateContacts(session: CrmSession, updates: readonly { id: string; values: ContactFieldValues }[]): Promise<BatchWriteResult>;
+  vendorProperties(object: CrmObject, values: ContactFieldValues): Record<string, string>;
+  /**
+   * Writes one batch (≤ the object's `writeBatchMax`) of vendor properties onto records of one
+   * object. Per-record refusals come back in `failed`; a refusal of the whole batch throws
+   * SwayError('INVALID') so the caller can split it to find the bad record; rate limits, server
+   * errors and auth problems throw too; an object the connector does not write throws
+   * SwayError('UNSUPPORTED') before any request. No retries here: src/sync/push-engine.ts
+   * adds delta, batching and retries (src/sync/retry.ts decideBatchRetry).
+   */
+  writeBatch(session: CrmSession, object: CrmObject, records: readonly WriteRecord[]): Promise<BatchOutcome>;
 }

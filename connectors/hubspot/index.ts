@@ -7,7 +7,7 @@ import { HUBSPOT_BATCH_MAX } from './api.ts';
 import { toHubSpotProperties } from './mappers.ts';
 import { hubspotChangeRules } from './change-rules.ts';
 import { dealContacts, dealPipelines, listDeals } from './deals.ts';
-import { listContacts, readContacts, updateContacts, writeContactBatch } from './records.ts';
+import { listContacts, readContacts, writeBatch } from './records.ts';
 import { HUBSPOT_SEARCH_RESULT_CAP, searchContacts, searchDeals } from './search.ts';
 import { provision } from './schema.ts';
 import { hubspotSettingsDefaults } from './settings-defaults.ts';
@@ -17,9 +17,13 @@ export const hubspot = {
   id: 'hubspot',
   oauth: { authorizeUrl, exchangeCode, refresh, accountInfo },
   provision,
-  writeBatchMax: HUBSPOT_BATCH_MAX,
-  contactProperties: toHubSpotProperties,
-  writeContactBatch,
+  // Reads: contacts and deals (with their pipelines). Writes: the batch update endpoints, 100 a call.
+  objects: {
+    contact: { read: true, writeBatchMax: HUBSPOT_BATCH_MAX },
+    deal: { read: true, writeBatchMax: HUBSPOT_BATCH_MAX },
+  },
+  vendorProperties: toHubSpotProperties,
+  writeBatch,
   readContacts,
   searchContacts,
   searchDeals,
@@ -31,5 +35,4 @@ export const hubspot = {
   settingsDefaults: hubspotSettingsDefaults,
   searchResultCap: HUBSPOT_SEARCH_RESULT_CAP,
   listContacts,
-  updateContacts,
 } satisfies Connector;

@@ -1,15 +1,36 @@
 /**
  * Pure mappers between HubSpot shapes and Sway's (unit-tested without HTTP).
  */
+import { SwayError } from '../../src/domain/errors.ts';
 import { FIELD_CATALOGUE, type ContactFieldValues, type FieldKey } from '../../src/domain/fields.ts';
-import { hubspotObjectsOf, hubspotPropertyName, toHubSpotValue } from './properties.ts';
+import type { CrmObject } from '../../src/domain/objects.ts';
+import { hubspotPropertyName, toHubSpotValue } from './properties.ts';
 import type { CrmContact, CrmDeal } from '../connector.ts';
 
-/** Catalogue values → the string map HubSpot's batch update takes (undefined keys are left out). */
-export function toHubSpotProperties(values: ContactFieldValues): Record<string, string> {
+/**
+ * The HubSpot object type (the path segment of /crm/v3/objects/{type}) for each neutral object
+ * Sway writes in HubSpot. HubSpot has no separate leads for Sway, and the sandbox serves batch
+ * updates for contacts and deals only, so the others are not written.
+ */
+export const HUBSPOT_WRITE_OBJECTS = { contact: 'contacts', deal: 'deals' } as const satisfies Partial<Record<CrmObject, string>>;
+export type HubSpotWriteObject = keyof typeof HUBSPOT_WRITE_OBJECTS;
+
+/** The HubSpot object type for a neutral object; SwayError('UNSUPPORTED') when Sway does not write it in HubSpot. */
+export function hubspotWriteObject(object: CrmObject): (typeof HUBSPOT_WRITE_OBJECTS)[HubSpotWriteObject] {
+  if (!(object in HUBSPOT_WRITE_OBJECTS)) throw new SwayError('UNSUPPORTED', `the hubspot connector does not write ${object} records`);
+  return HUBSPOT_WRITE_OBJECTS[object as HubSpotWriteObject];
+}
+
+/**
+ * Catalogue values → the string map HubSpot's batch update takes for one object: only the
+ * fields the catalogue gives that HubSpot object (undefined keys are left out).
+ */
+export function toHubSpotProperties(object: CrmObject, values: ContactFieldValues): Record<string, string> {
+  hubspotWriteObject(object); // UNSUPPORTED for objects Sway does not write in HubSpot
   const out: Record<string, string> = {};
   for (const field of FIELD_CATALOGUE) {
-    if (!hubspotObjectsOf(field).includes('contacts')) continue;
+    // The catalogue names neutral objects (src/domain/fields.ts): a deal gets none of the person fields.
+    if (!(field.objects as readonly CrmObject[]).includes(object)) continue;
     if (!(field.key in values)) continue;
     out[hubspotPropertyName(field)] = toHubSpotValue(field, values[field.key as FieldKey]);
   }

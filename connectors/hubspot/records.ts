@@ -1,14 +1,15 @@
 /**
- * Contact reads and writes. Writes are split into batches of HUBSPOT_BATCH_MAX; a 207 or a
- * rejected batch marks its records failed with HubSpot's reason (good records stay written),
- * while rate limits and server errors are thrown for the job layer to retry.
+ * Contact reads and batch writes of any object Sway writes in HubSpot (mappers.ts
+ * HUBSPOT_WRITE_OBJECTS). A write is one batch update of at most HUBSPOT_BATCH_MAX: a 207 marks
+ * its refused records failed with HubSpot's reason (good records stay written), while a
+ * rejected batch, rate limits and server errors are thrown for the push engine to decide.
  */
-import type { ContactFieldValues } from '../../src/domain/fields.ts';
-import type { BatchOutcome, BatchWriteResult, ContactReadOptions, CrmContact, CrmSession, RecordError } from '../connector.ts';
+import type { CrmObject } from '../../src/domain/objects.ts';
+import type { BatchOutcome, ContactReadOptions, CrmContact, CrmSession, RecordError, WriteRecord } from '../connector.ts';
 import { HUBSPOT_BATCH_MAX, HUBSPOT_PAGE_MAX } from './api.ts';
 import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
-import { contactReadProperties, fromHubSpotContact, toHubSpotProperties } from './mappers.ts';
+import { contactReadProperties, fromHubSpotContact, hubspotWriteObject } from './mappers.ts';
 
 export async function* listContacts(session: CrmSession, options: { pageSize?: number } & ContactReadOptions = {}): AsyncIterable<CrmContact[]> {
   const client = sessionClient(session);
@@ -45,50 +46,27 @@ export async function readContacts(session: CrmSession, ids: readonly string[], 
 }
 
 /** One batch update (≤ 100). A 207 names the refused ids; a 400 refuses the whole batch (thrown). */
-export async function writeContactBatch(
-  session: CrmSession,
-  batch: readonly { id: string; properties: Record<string, string> }[],
-): Promise<BatchOutcome> {
-  if (batch.length > HUBSPOT_BATCH_MAX) throw new RangeError(`a HubSpot batch holds at most ${HUBSPOT_BATCH_MAX} records`);
+export async function writeBatch(session: CrmSession, object: CrmObject, records: readonly WriteRecord[]): Promise<BatchOutcome> {
+  // Before any request: an object Sway does not write in HubSpot is a bug, not a CRM answer.
+  const type = hubspotWriteObject(object);
+  if (records.length > HUBSPOT_BATCH_MAX) throw new RangeError(`a HubSpot batch holds at most ${HUBSPOT_BATCH_MAX} records`);
+  const client = sessionClient(session);
+  const api = type === 'contacts' ? client.crm.contacts.batchApi : client.crm.deals.batchApi;
   let res;
   try {
-    res = await sessionClient(session).crm.contacts.batchApi.update({ inputs: batch.map((b) => ({ id: b.id, properties: b.properties })) }, callOptions(session));
+    res = await api.update({ inputs: records.map((b) => ({ id: b.id, properties: b.properties })) }, callOptions(session));
   } catch (err) {
-    throw classifyHubSpotError(err, 'HubSpot contact batch update');
+    throw classifyHubSpotError(err, `HubSpot ${object} batch update`);
   }
   const failed: RecordError[] = [];
   const bad = new Set<string>();
   for (const e of (res as { errors?: { message: string; category?: string; context?: { ids?: string[] } }[] }).errors ?? []) {
-    // OBJECT_NOT_FOUND: the contact was deleted (or merged away) in HubSpot; no webhook told us.
+    // OBJECT_NOT_FOUND: the record was deleted (or merged away) in HubSpot; no webhook told us.
     const notFound = e.category === 'OBJECT_NOT_FOUND';
     for (const id of e.context?.ids ?? []) {
       bad.add(id);
       failed.push({ recordId: id, message: e.message.slice(0, 300), ...(notFound ? { notFound } : {}) });
     }
   }
-  return { written: batch.filter((b) => !bad.has(b.id)).map((b) => b.id), failed };
-}
-
-/** Writes catalogue values without delta or retries (the push engine in src/sync adds those). */
-export async function updateContacts(
-  session: CrmSession,
-  updates: readonly { id: string; values: ContactFieldValues }[],
-): Promise<BatchWriteResult> {
-  const failed: RecordError[] = [];
-  let written = 0;
-  let calls = 0;
-  for (let i = 0; i < updates.length; i += HUBSPOT_BATCH_MAX) {
-    const chunk = updates.slice(i, i + HUBSPOT_BATCH_MAX);
-    calls++;
-    try {
-      const out = await writeContactBatch(session, chunk.map((u) => ({ id: u.id, properties: toHubSpotProperties(u.values) })));
-      written += out.written.length;
-      failed.push(...out.failed);
-    } catch (err) {
-      const e = classifyHubSpotError(err);
-      if (e.code !== 'INVALID') throw e;
-      for (const u of chunk) failed.push({ recordId: u.id, message: e.message });
-    }
-  }
-  return { written, failed, calls };
+  return { written: records.filter((b) => !bad.has(b.id)).map((b) => b.id), failed };
 }

@@ -22,7 +22,7 @@ export async function pushJob(ctx: JobContext, installationId: string, jobId: st
     const connector = connectors[inst!.crm as CrmId];
     const [contacts, best] = await Promise.all([linkedScoredContacts(ctx.db, installationId), bestMatches(ctx.db, installationId)]);
     const stageMap = withDefaultStages(parseSettings(inst!.settings, connector.settingsDefaults).stageMap, connector.stages.defaults);
-    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.contactProperties(contactValues(c, stageMap, best.get(c.personId))) }));
+    const desired = contacts.map((c) => ({ id: c.crmId, properties: connector.vendorProperties('contact', contactValues(c, stageMap, best.get(c.personId))) }));
     const { counts, errors } = await pushRecords(
       {
         db: ctx.db,

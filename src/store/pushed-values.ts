@@ -1,9 +1,14 @@
-/** What Sway last wrote (or tried to write) to each CRM record: the basis of delta pushes. */
+/**
+ * What Sway last wrote (or tried to write) to each CRM record of any neutral object
+ * (src/domain/objects.ts): the basis of delta pushes. Rows are keyed by installation, object and
+ * CRM id, so contacts and deals with the same id never mix.
+ */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { CrmObject } from '../domain/objects.ts';
 import type { Db } from './db.ts';
 import { pushedValues } from './schema.ts';
 
-export async function pushedFor(db: Db, installationId: string, objectType: string, crmIds: string[]): Promise<Map<string, Record<string, string>>> {
+export async function pushedFor(db: Db, installationId: string, objectType: CrmObject, crmIds: string[]): Promise<Map<string, Record<string, string>>> {
   const out = new Map<string, Record<string, string>>();
   for (let i = 0; i < crmIds.length; i += 5000) {
     const rows = await db
@@ -23,7 +28,7 @@ export async function pushedFor(db: Db, installationId: string, objectType: stri
 export async function recordPushed(
   db: Db,
   installationId: string,
-  objectType: string,
+  objectType: CrmObject,
   rows: { crmId: string; values: Record<string, string>; error?: string }[],
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -38,7 +43,7 @@ export async function recordPushed(
 }
 
 /** Records that hold Sway's values (last write accepted). */
-export async function countPushedRecords(db: Db, installationId: string, objectType: string): Promise<number> {
+export async function countPushedRecords(db: Db, installationId: string, objectType: CrmObject): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(pushedValues)

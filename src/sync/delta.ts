@@ -1,8 +1,11 @@
 /**
- * Delta computation (pure): which properties of which records differ from what was last
- * pushed. A record whose properties all match is skipped; otherwise only its changed
- * properties are sent, which keeps batches small and the CRM's history clean.
+ * Delta computation (pure, for records of any object): which properties of which records
+ * differ from what was last pushed (src/store/pushed-values.ts, per object). A record whose
+ * properties all match is skipped; otherwise only its changed properties are sent, which keeps
+ * batches small and the CRM's history clean.
  */
+
+/** A record's CRM id and the vendor properties Sway wants it to hold (Connector.vendorProperties). */
 export interface DesiredRecord {
   id: string;
   properties: Record<string, string>;

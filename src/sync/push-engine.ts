@@ -1,7 +1,9 @@
 /**
- * The push engine (connector-neutral): writes only what changed since the last push, in the
- * connector's largest batches, several batches in flight, every request drawn from the
- * account's shared budget (the session hooks). Per batch it:
+ * The push engine (connector- and object-neutral): writes only what changed since the last push
+ * of one object (contacts, deals…: src/domain/objects.ts), in the connector's largest batches
+ * for that object, several batches in flight, every request drawn from the account's shared
+ * budget (the session hooks). What to do after a failed batch is src/sync/retry.ts
+ * decideBatchRetry; per batch the engine:
  * - records written values at once (a crash or retry resumes with what is left);
  * - keeps per-record refusals (207) with their reason and does not re-send them until the
  *   values change;
@@ -15,21 +17,16 @@
  *   fails the run for the queue to retry later;
  * - refreshes a rejected token (once per token, under the cross-worker lock) and retries;
  * - stops at once when the installation is disconnected or forbidden.
+ * An object the connector does not write fails before any request (SwayError('UNSUPPORTED')).
  */
 import type { Connector, CrmSession, RecordError } from '../../connectors/connector.ts';
-import { SwayError } from '../domain/errors.ts';
+import { writeBatchMaxFor } from '../../connectors/object-support.ts';
+import type { CrmObject } from '../domain/objects.ts';
 import type { Db } from '../store/db.ts';
 import { pushedFor, recordPushed } from '../store/pushed-values.ts';
 import { deleteCrmRecord } from '../store/record-lifecycle.ts';
 import { planDelta, type DesiredRecord } from './delta.ts';
-
-export const TRANSIENT_ATTEMPTS = 6;
-export const BACKOFF_BASE_MS = 250;
-export const BACKOFF_CAP_MS = 8_000;
-/** Token refreshes one batch may need (each for a different refused token) before the run fails. */
-export const MAX_REFRESHES_PER_BATCH = 3;
-/** 429s tolerated for one batch before giving the run back to the queue. */
-export const RATE_LIMITED_ATTEMPTS = 30;
+import { decideBatchRetry } from './retry.ts';
 
 export interface PushCounts {
   read: number;
@@ -48,7 +45,8 @@ export interface PushDeps {
   db: Db;
   connector: Connector;
   installationId: string;
-  objectType: 'contact';
+  /** The neutral object the records are (their ids are that object's CRM ids). */
+  objectType: CrmObject;
   /** Gets a session; with `rejectedToken` it refreshes that token first (once across workers). */
   session(rejectedToken?: string): Promise<CrmSession>;
   concurrency: number;
@@ -57,11 +55,11 @@ export interface PushDeps {
 }
 
 export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Promise<{ counts: PushCounts; errors: RecordError[] }> {
+  const max = writeBatchMaxFor(deps.connector, deps.objectType);
   const pushed = await pushedFor(deps.db, deps.installationId, deps.objectType, desired.map((d) => d.id));
   const { changes, unchanged } = planDelta(desired, pushed);
   const counts: PushCounts = { read: desired.length, changed: changes.length, written: 0, skipped: unchanged, failed: 0, calls: 0, rateLimited: 0, retried: 0, gone: 0 };
   const errors: RecordError[] = [];
-  const max = deps.connector.writeBatchMax;
   const queue: DesiredRecord[][] = [];
   for (let i = 0; i < changes.length; i += max) queue.push(changes.slice(i, i + max));
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -69,8 +67,8 @@ export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Pro
   let session = await deps.session();
 
   const writeOne = async (batch: DesiredRecord[]): Promise<void> => {
-    let transient = 0;
-    let limited = 0;
+    let transientFailures = 0;
+    let rateLimits = 0;
     // Tokens the CRM refused for this batch: a token that expires while the batch is retried
     // (a long outage, a slow batch) is refreshed again; one refused twice ends the run.
     const refused = new Set<string>();
@@ -78,50 +76,53 @@ export async function pushRecords(deps: PushDeps, desired: DesiredRecord[]): Pro
       const used = session;
       counts.calls++;
       try {
-        const out = await deps.connector.writeContactBatch(used, batch);
+        const out = await deps.connector.writeBatch(used, deps.objectType, batch);
         const byId = new Map(batch.map((b) => [b.id, b.properties]));
         const gone = out.failed.filter((f) => f.notFound && byId.has(f.recordId));
         for (const g of gone) await deleteCrmRecord(deps.db, deps.installationId, deps.objectType, g.recordId);
         counts.gone += gone.length;
-        const refused = new Map(out.failed.filter((f) => !f.notFound).map((f) => [f.recordId, f.message]));
+        const refusedRecords = new Map(out.failed.filter((f) => !f.notFound).map((f) => [f.recordId, f.message]));
         await recordPushed(deps.db, deps.installationId, deps.objectType, [
           ...out.written.map((id) => ({ crmId: id, values: byId.get(id)! })),
-          ...[...refused].filter(([id]) => byId.has(id)).map(([id, message]) => ({ crmId: id, values: byId.get(id)!, error: message })),
+          ...[...refusedRecords].filter(([id]) => byId.has(id)).map(([id, message]) => ({ crmId: id, values: byId.get(id)!, error: message })),
         ]);
         counts.written += out.written.length;
         counts.failed += out.failed.length - gone.length;
         errors.push(...out.failed.filter((f) => !f.notFound));
         return;
       } catch (err) {
-        const e = err instanceof SwayError ? err : new SwayError('TRANSIENT', (err as Error).message);
-        if (e.code === 'RATE_LIMITED' && ++limited <= RATE_LIMITED_ATTEMPTS) {
-          counts.rateLimited++;
-          continue; // the hook paused the shared budget; the next acquire waits it out
-        }
-        if (e.code === 'TRANSIENT' && ++transient < TRANSIENT_ATTEMPTS) {
-          counts.retried++;
-          await sleep(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** transient));
-          continue;
-        }
-        if (e.code === 'AUTH_EXPIRED' && !refused.has(used.accessToken) && refused.size < MAX_REFRESHES_PER_BATCH) {
-          refused.add(used.accessToken);
-          // Several batches may see the same 401: only the first refreshes (the lock), the rest reuse.
-          if (session === used) session = await deps.session(used.accessToken);
-          continue;
-        }
-        if (e.code === 'INVALID') {
-          if (batch.length > 1) {
-            const mid = Math.ceil(batch.length / 2);
-            queue.push(batch.slice(0, mid), batch.slice(mid));
+        const decision = decideBatchRetry(
+          err,
+          { size: batch.length, transientFailures, rateLimits, refreshedTokens: refused.size, tokenRefreshed: refused.has(used.accessToken) },
+          random,
+        );
+        switch (decision.kind) {
+          case 'wait':
+            if (decision.cause === 'rate-limited') {
+              rateLimits++;
+              counts.rateLimited++;
+            } else {
+              transientFailures++;
+              counts.retried++;
+              await sleep(decision.ms);
+            }
+            continue;
+          case 'refresh':
+            refused.add(used.accessToken);
+            // Several batches may see the same 401: only the first refreshes (the lock), the rest reuse.
+            if (session === used) session = await deps.session(used.accessToken);
+            continue;
+          case 'split':
+            queue.push(batch.slice(0, decision.at), batch.slice(decision.at));
             return;
-          }
-          const message = e.message;
-          await recordPushed(deps.db, deps.installationId, deps.objectType, [{ crmId: batch[0]!.id, values: batch[0]!.properties, error: message }]);
-          counts.failed++;
-          errors.push({ recordId: batch[0]!.id, message });
-          return;
+          case 'fail':
+            await recordPushed(deps.db, deps.installationId, deps.objectType, [{ crmId: batch[0]!.id, values: batch[0]!.properties, error: decision.message }]);
+            counts.failed++;
+            errors.push({ recordId: batch[0]!.id, message: decision.message });
+            return;
+          case 'give-back':
+            throw decision.error;
         }
-        throw e;
       }
     }
   };

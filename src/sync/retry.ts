@@ -1,9 +1,14 @@
 /**
- * What a failed job should do next, decided from the error alone (pure, unit-tested).
- * The worker maps the decision onto BullMQ: `permanent` → UnrecoverableError (no retries),
- * `delay` → retry after the given time, `backoff` → the queue's exponential backoff.
+ * Sway's one retry policy, as pure decisions from the error and what was tried (unit-tested
+ * case by case):
+ * - `decideRetry(error, attempt)`: what a failed job does next. The worker maps it onto BullMQ:
+ *   `permanent` → UnrecoverableError (no retries), `delay` → retry after the given time,
+ *   `backoff` → the queue's exponential backoff (backoffDelay).
+ * - `decideBatchRetry(error, state)`: what the push engine (src/sync/push-engine.ts) does with
+ *   one batch write that threw: wait and resend, refresh the token, split the batch, fail its one
+ *   record, or give the run back to the queue — where decideRetry takes over.
  */
-import { SwayError } from '../domain/errors.ts';
+import { SwayError, toSwayError } from '../domain/errors.ts';
 
 export type RetryDecision =
   | { kind: 'permanent'; reason: string }
@@ -50,4 +55,67 @@ export function decideRetry(error: unknown, attempt: number, maxAttempts = MAX_A
     default:
       return { kind: 'permanent', reason: error.code.toLowerCase() };
   }
+}
+
+/** Transient failures (5xx, network) one batch may see; the last one gives the run back. */
+export const TRANSIENT_ATTEMPTS = 6;
+/** Full-jitter backoff between a batch's transient failures: base × 2^n, capped. */
+export const BACKOFF_BASE_MS = 250;
+export const BACKOFF_CAP_MS = 8_000;
+/** Token refreshes one batch may need (each for a different refused token) before the run fails. */
+export const MAX_REFRESHES_PER_BATCH = 3;
+/** 429s tolerated for one batch before giving the run back to the queue. */
+export const RATE_LIMITED_ATTEMPTS = 30;
+
+/** What one batch has been through before the failure being decided. */
+export interface BatchRetryState {
+  /** Records in the batch. */
+  size: number;
+  /** Transient failures of this batch so far (this one not counted). */
+  transientFailures: number;
+  /** 429s for this batch so far (this one not counted). */
+  rateLimits: number;
+  /** Tokens already refreshed for this batch. */
+  refreshedTokens: number;
+  /** The token this attempt used was already refreshed once for this batch (refused again ⇒ give back). */
+  tokenRefreshed: boolean;
+}
+
+export type BatchRetryDecision =
+  /**
+   * Resend the same batch after `ms`. A 429 waits 0 here: the session hooks already paused the
+   * account's shared budget, so the next request's acquire waits it out without spending time here.
+   */
+  | { kind: 'wait'; ms: number; cause: 'rate-limited' | 'transient' }
+  /** Refresh the token this attempt used (once across workers), then resend. */
+  | { kind: 'refresh' }
+  /** The CRM refused the whole batch (one bad value fails all): write each half on its own. */
+  | { kind: 'split'; at: number }
+  /** The one record of this batch is refused: keep the reason on the record, do not resend it. */
+  | { kind: 'fail'; message: string }
+  /** Stop this run and throw `error`: the queue retries the job (decideRetry) or gives up. */
+  | { kind: 'give-back'; error: SwayError };
+
+/** Pure; `random` is the jitter source (tests pass a fixed one). */
+export function decideBatchRetry(error: unknown, state: BatchRetryState, random: () => number = Math.random): BatchRetryDecision {
+  const e = toSwayError(error);
+  switch (e.code) {
+    case 'RATE_LIMITED':
+      if (state.rateLimits + 1 <= RATE_LIMITED_ATTEMPTS) return { kind: 'wait', ms: 0, cause: 'rate-limited' };
+      break;
+    case 'TRANSIENT': {
+      const n = state.transientFailures + 1;
+      if (n < TRANSIENT_ATTEMPTS) return { kind: 'wait', ms: random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n), cause: 'transient' };
+      break;
+    }
+    case 'AUTH_EXPIRED':
+      // A token expiring while the batch is retried (a long outage) is refreshed again; one refused twice ends the run.
+      if (!state.tokenRefreshed && state.refreshedTokens < MAX_REFRESHES_PER_BATCH) return { kind: 'refresh' };
+      break;
+    case 'INVALID':
+      return state.size > 1 ? { kind: 'split', at: Math.ceil(state.size / 2) } : { kind: 'fail', message: e.message };
+    default:
+      break;
+  }
+  return { kind: 'give-back', error: e };
 }

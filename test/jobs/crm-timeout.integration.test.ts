@@ -48,7 +48,7 @@ describe('a CRM that accepts and never answers', () => {
 
   it('a batch write and a token refresh fail the same way', async () => {
     const write = await connectors.hubspot
-      .writeContactBatch({ apiBaseUrl: base, accessToken: 'at', accountId: '1' }, [{ id: '1', properties: { sway_influence_score: '1' } }])
+      .writeBatch({ apiBaseUrl: base, accessToken: 'at', accountId: '1' }, 'contact', [{ id: '1', properties: { sway_influence_score: '1' } }])
       .then(() => null, (e: unknown) => e);
     expect(write).toMatchObject({ code: 'TRANSIENT' });
     const refresh = await connectors.hubspot.oauth

@@ -40,7 +40,7 @@ describe('two token expiries inside one batch', () => {
           return s;
         },
       },
-      ids.map((id, i) => ({ id, properties: hubspot.contactProperties({ influenceScore: i, stage: 'decision' }) })),
+      ids.map((id, i) => ({ id, properties: hubspot.vendorProperties('contact', { influenceScore: i, stage: 'decision' }) })),
     );
     expect(refreshes).toBe(2);
     expect(counts).toMatchObject({ written: 20, failed: 0 });

@@ -26,7 +26,7 @@ afterAll(async () => {
 const desired = (variant: number): DesiredRecord[] =>
   ids.map((id, i) => ({
     id,
-    properties: hubspot.contactProperties({ influenceScore: (i + variant) % 101, conversations30d: (i * 3 + variant) % 50, advocate: (i + variant) % 2 === 0, stage: 'decision' }),
+    properties: hubspot.vendorProperties('contact', { influenceScore: (i + variant) % 101, conversations30d: (i * 3 + variant) % 50, advocate: (i + variant) % 2 === 0, stage: 'decision' }),
   }));
 
 const deps = () => ({

@@ -3,8 +3,15 @@ import { CONTACT_READ_PROPERTIES, contactReadProperties, fromHubSpotContact, toH
 
 describe('HubSpot mappers', () => {
   it('maps catalogue values to HubSpot property strings and leaves unset keys out', () => {
-    const props = toHubSpotProperties({ influenceScore: 72.4, advocate: true, brandSentiment: null, stage: 'decision' });
+    const props = toHubSpotProperties('contact', { influenceScore: 72.4, advocate: true, brandSentiment: null, stage: 'decision' });
     expect(props).toEqual({ sway_influence_score: '72', sway_advocate: 'true', sway_brand_sentiment: '', sway_stage: 'decision' });
+  });
+
+  it('maps per object: contact fields stay off deals, and an object HubSpot does not write is an UNSUPPORTED error', () => {
+    expect(toHubSpotProperties('deal', { influenceScore: 72.4, stage: 'decision' })).toEqual({});
+    for (const object of ['lead', 'company', 'campaign', 'campaignMember'] as const) {
+      expect(() => toHubSpotProperties(object, { influenceScore: 1 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: `the hubspot connector does not write ${object} records` }));
+    }
   });
 
   it('reads lastmodifieddate as a Date', () => {
