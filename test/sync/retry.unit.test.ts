@@ -20,6 +20,10 @@ describe('HubSpot error classification and retry decisions', () => {
     expect(decideRetry(new SwayError('TRANSIENT', 'x'), MAX_ATTEMPTS).kind).toBe('permanent');
   });
 
+  it('an object a connector does not write is permanent (retrying cannot add support)', () => {
+    expect(decideRetry(new SwayError('UNSUPPORTED', 'the hubspot connector does not write company records'), 1).kind).toBe('permanent');
+  });
+
   it('never copies a response body into the error message beyond HubSpot\'s own message', () => {
     const e = classifyHubSpotResponse(401, { category: 'INVALID_AUTHENTICATION', message: 'x', echo: 'Bearer secret-token' });
     expect(e.message).not.toContain('secret-token');
