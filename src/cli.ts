@@ -4,15 +4,19 @@
  */
 import { Command } from 'commander';
 import { loadConfigOrExit, processEnv } from './config.ts';
+import { UserFacingError } from './domain/errors.ts';
 import type { Runtime } from './runtime.ts';
 
 // Command modules load when their command runs (dynamic imports): the server, queues and CRM
 // clients cost ~1.5 s of startup that `sway match` or `sway import` should not pay.
 
+/** Errors a user can fix (UserFacingError, src/domain/errors.ts) end with one line; anything else with its stack. */
 function fail(err: unknown): never {
-  // By name, so this file need not load the modules that define them.
-  const known = ['RedisUnavailableError', 'StoreUnavailableError', 'PortInUseError'].includes((err as Error)?.name);
-  process.stderr.write(`sway: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
+  if (err instanceof UserFacingError) {
+    process.stderr.write(`sway: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`sway: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 }
 

@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import { UserFacingError } from './domain/errors.ts';
 import { accessDepsFrom, type JobContext } from './jobs/context.ts';
 import { assertRedisReachable, closeQueues, createQueues, redisConnection, type Queues } from './jobs/queues.ts';
 import { reassertSchedules, sweepAbandonedRuns } from './jobs/startup.ts';
@@ -86,9 +87,11 @@ export async function startRuntime(
   };
 }
 
-export class PortInUseError extends Error {
-  // src/cli.ts prints errors by this name as one line (exit code 1).
+export class PortInUseError extends UserFacingError {
   override name = 'PortInUseError';
+  constructor(message: string) {
+    super('PORT_IN_USE', message);
+  }
 }
 
 /** EADDRINUSE and friends as one line a user can act on; anything else unchanged. */

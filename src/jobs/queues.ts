@@ -15,6 +15,7 @@
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { UserFacingError } from '../domain/errors.ts';
 import { MAX_ATTEMPTS } from '../sync/retry.ts';
 
 export const JOB_KINDS = ['provision', 'pull', 'score', 'match', 'match-partition', 'push', 'webhook'] as const;
@@ -28,8 +29,11 @@ export interface JobData {
 
 export type Queues = Record<JobKind, Queue<JobData>>;
 
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends UserFacingError {
   override name = 'RedisUnavailableError';
+  constructor(message: string) {
+    super('REDIS_UNAVAILABLE', message);
+  }
 }
 
 /** BullMQ workers need maxRetriesPerRequest: null (blocking commands must not time out). */

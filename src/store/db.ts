@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { UserFacingError } from '../domain/errors.ts';
 import { lockDir } from './dir-lock.ts';
 import * as schema from './schema.ts';
 import type { Config } from '../config.ts';
@@ -26,8 +27,11 @@ export interface Store {
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends UserFacingError {
   override name = 'StoreUnavailableError';
+  constructor(message: string) {
+    super('STORE_UNAVAILABLE', message);
+  }
 }
 
 /** `pglite.dir` may be 'memory://' for a throw-away database (tests). */

@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { UserFacingError } from '../domain/errors.ts';
 
 export interface LockOwner {
   pid: number;
@@ -31,11 +32,11 @@ export interface LockOwner {
   since: string;
 }
 
-export class DirLockedError extends Error {
-  // The CLI prints errors by this name as one line and exits 1, like other store errors (src/cli.ts).
-  override name = 'StoreUnavailableError';
+export class DirLockedError extends UserFacingError {
+  override name = 'DirLockedError';
   constructor(readonly dir: string, readonly owner: LockOwner) {
     super(
+      'STORE_LOCKED',
       owner.pid === process.pid
         ? `the embedded store in ${dir} is already open in this process`
         : owner.pid === -1
