@@ -19,7 +19,8 @@ import { countPeople, loadLinkedContacts } from '../store/graph-load.ts';
 import { snapshotHead } from '../store/matches.ts';
 import { hasUnfinishedRun } from '../store/runs.ts';
 import type { JobContext } from './context.ts';
-import { enqueue, jobId, type JobData } from './queues.ts';
+import { nextStageJobId, PIPELINE, queueNextStage } from './pipeline.ts';
+import { jobId, type JobData } from './queues.ts';
 import { recordRun, type RunOutcome } from './run.ts';
 
 export async function matchJob(ctx: JobContext, installationId: string, id: string): Promise<void> {
@@ -43,22 +44,24 @@ export async function matchJob(ctx: JobContext, installationId: string, id: stri
     };
   });
   if (partitions.length === 0) {
-    await enqueue(ctx.queues, 'push', installationId, id);
+    await queueNextStage(ctx.queues, 'match', installationId, id);
     return;
   }
-  const { connection, prefix } = ctx.queues.push.opts;
+  // The next stage (push) is the flow's parent: it starts once every partition is done.
+  const { next, partitions: partitionKind } = PIPELINE.match;
+  const { connection, prefix } = ctx.queues[next].opts;
   const flow = new FlowProducer({ connection, prefix });
   try {
     await flow.add({
-      name: 'push',
-      queueName: 'push',
+      name: next,
+      queueName: next,
       data: { installationId },
-      opts: { jobId: jobId('push', installationId, id) },
+      opts: { jobId: nextStageJobId('match', installationId, id) },
       children: partitions.map((range, k) => ({
-        name: 'match-partition',
-        queueName: 'match-partition',
+        name: partitionKind,
+        queueName: partitionKind,
         data: { installationId, range },
-        opts: { jobId: jobId('match-partition', installationId, `${id}-${k}`), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+        opts: { jobId: jobId(partitionKind, installationId, `${id}-${k}`), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
       })),
     });
   } finally {

@@ -1,9 +1,9 @@
-/** provision: create Sway's field group and fields in the CRM, then pull its contacts. */
+/** provision: create Sway's field group and fields in the CRM, then the next stage (src/jobs/pipeline.ts: pull). */
 import { connectors, type CrmId } from '../../connectors/index.ts';
 import { getInstallation } from '../store/installations.ts';
 import { withSession } from '../sync/access.ts';
 import type { JobContext } from './context.ts';
-import { enqueue } from './queues.ts';
+import { queueNextStage } from './pipeline.ts';
 import { recordRun } from './run.ts';
 
 export async function provisionJob(ctx: JobContext, installationId: string, jobId: string): Promise<void> {
@@ -12,5 +12,5 @@ export async function provisionJob(ctx: JobContext, installationId: string, jobI
     const result = await withSession(ctx.access, installationId, (s) => connectors[inst!.crm as CrmId].provision(s));
     return { counts: { created: result.created.length, existing: result.existing.length, groupCreated: result.groupCreated ? 1 : 0 } };
   });
-  await enqueue(ctx.queues, 'pull', installationId, jobId);
+  await queueNextStage(ctx.queues, 'provision', installationId, jobId);
 }

@@ -38,7 +38,8 @@ import { sessionFor, withSession } from '../sync/access.ts';
 import { pullWindow, type WindowSearch } from '../sync/pull-window.ts';
 import { parseSettings, sameHandleFields } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
-import { enqueue, unschedulePull } from './queues.ts';
+import { queueNextStage } from './pipeline.ts';
+import { unschedulePull } from './queues.ts';
 import { recordRun } from './run.ts';
 import { analyzeMatchInputs, ANALYZE_AFTER_ROWS } from '../store/graph-load.ts';
 
@@ -143,7 +144,7 @@ export async function pullOnce(ctx: JobContext, installationId: string, jobId: s
     if (counts.read! + counts.deals! >= ANALYZE_AFTER_ROWS) await analyzeMatchInputs(ctx.db);
     return { counts, errors };
   });
-  if (run.counts.scoreQueued) await enqueue(ctx.queues, 'score', installationId, jobId);
+  await queueNextStage(ctx.queues, 'pull', installationId, jobId, Boolean(run.counts.scoreQueued));
 }
 
 async function scoreIsStale(ctx: JobContext, installationId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * score: computes each person's metrics (influence score and the catalogue's conversation
  * fields) from the store, relinks people to CRM records (manual and merge links kept, then
- * email, then handle: src/domain/link-rules.ts), then queues matching (which queues the push). Linking conflicts are kept in
+ * email, then handle: src/domain/link-rules.ts), then queues the next stage (src/jobs/pipeline.ts: match, which queues the push). Linking conflicts are kept in
  * the run's errors, one per conflict. Whole-installation and idempotent: running it twice
  * gives the same rows.
  */
@@ -13,7 +13,7 @@ import { conversationsForScoring, type ConversationSummary } from '../store/grap
 import { interactionsForScoring, peopleForScoring, saveMetrics } from '../store/people.ts';
 import type { PersonMetrics } from '../store/schema.ts';
 import type { JobContext } from './context.ts';
-import { enqueue } from './queues.ts';
+import { queueNextStage } from './pipeline.ts';
 import { recordRun } from './run.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -33,7 +33,7 @@ export async function scoreJob(ctx: JobContext, installationId: string, jobId: s
       errors: conflicts.map((c) => ({ recordId: c.records[0]?.crmId, message: `identity conflict (${c.kind}): ${c.message}` })),
     };
   });
-  await enqueue(ctx.queues, 'match', installationId, jobId);
+  await queueNextStage(ctx.queues, 'score', installationId, jobId);
 }
 
 interface PersonRow {

@@ -34,7 +34,7 @@ import { deletedLinkFor, hasPendingEvents, markProcessed, pendingEvents, remembe
 import { sessionFor } from '../sync/access.ts';
 import { RedisLock } from '../sync/redis-lock.ts';
 import type { JobContext } from './context.ts';
-import { enqueue } from './queues.ts';
+import { queueNextStage } from './pipeline.ts';
 import { recordRun } from './run.ts';
 
 /** Events taken from the store at a time. */
@@ -75,7 +75,7 @@ export async function webhookJob(ctx: JobContext, installationId: string, jobId:
     await lock.release();
   }
   // Same job id for a retried run, so a retry does not queue a second score.
-  if (rescore) await enqueue(ctx.queues, 'score', installationId, jobId);
+  await queueNextStage(ctx.queues, 'webhook', installationId, jobId, rescore);
 }
 
 class EventProcessor {

@@ -1,0 +1,61 @@
+/**
+ * The pipeline, declared once: provision → pull → score → match → push, plus webhook → score.
+ * Each stage's job ends by calling `queueNextStage`, which reads what it triggers next and when
+ * from PIPELINE; nothing else in src/jobs names the next stage. Ids and coalescing stay in
+ * src/jobs/queues.ts: the next job's id comes from the finishing job's id (a retried job queues
+ * nothing twice), and pull/score/match/push coalesce per installation.
+ *
+ * Other triggers enter the pipeline at `score` (ingest, imports, links, merges, erasure) or at
+ * `provision` (an install); they enqueue directly and are not stages of this table.
+ */
+import { enqueue, jobId, type JobKind, type Queues } from './queues.ts';
+
+export interface PipelineStep {
+  /** The job kind this stage queues when it ends. */
+  readonly next: JobKind;
+  /**
+   * 'always', or 'changed': only when the run changed what the next stage reads (the stage
+   * says so when it calls queueNextStage).
+   */
+  readonly when: 'always' | 'changed';
+  /** Jobs this stage may split its work into, run before `next` (a BullMQ flow whose parent is `next`). */
+  readonly partitions?: JobKind;
+}
+
+export const PIPELINE = {
+  // Fields exist: read every contact and deal.
+  provision: { next: 'pull', when: 'always' },
+  // Records or deals changed, handle fields changed, or the last score is stale (src/jobs/pull.ts).
+  pull: { next: 'score', when: 'changed' },
+  // An event changed what scoring reads (merges, deletions, stage or handle changes: src/jobs/webhook.ts).
+  webhook: { next: 'score', when: 'changed' },
+  score: { next: 'match', when: 'always' },
+  // A partitioned full run adds the push as the parent of its partition jobs (src/jobs/match.ts).
+  match: { next: 'push', when: 'always', partitions: 'match-partition' },
+} as const satisfies Record<string, PipelineStep>;
+
+export type PipelineStage = keyof typeof PIPELINE;
+
+/** 'changed' stages must say whether their run changed anything; 'always' stages say nothing. */
+type WhenArgs<S extends PipelineStage> = (typeof PIPELINE)[S]['when'] extends 'changed' ? [changed: boolean] : [];
+
+/**
+ * Queues the stage after `from` for the installation, with an id derived from the finishing
+ * job's id. Answers the queued job's id, or null when a 'changed' stage changed nothing.
+ */
+export async function queueNextStage<S extends PipelineStage>(
+  queues: Queues,
+  from: S,
+  installationId: string,
+  finishedJobId: string,
+  ...when: WhenArgs<S>
+): Promise<string | null> {
+  const step: PipelineStep = PIPELINE[from];
+  if (step.when === 'changed' && !when[0]) return null;
+  return enqueue(queues, step.next, installationId, finishedJobId);
+}
+
+/** The id the next stage's job gets when `from` queues it itself (the parent of a flow). */
+export function nextStageJobId(from: PipelineStage, installationId: string, finishedJobId: string): string {
+  return jobId(PIPELINE[from].next, installationId, finishedJobId);
+}
