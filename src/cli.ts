@@ -1,6 +1,7 @@
 /**
  * The `sway` command: serve (HTTP + workers), worker (workers only), demo (everything against
- * the local HubSpot sandbox). Errors that a user can fix end the process with one line.
+ * a local CRM sandbox, connectors/<crm>/sandbox). Errors that a user can fix
+ * (UserFacingError) end the process with one line.
  */
 import { Command } from 'commander';
 import { loadConfigOrExit, processEnv } from './config.ts';
@@ -68,7 +69,7 @@ program
 
 program
   .command('demo')
-  .description('start the HubSpot sandbox, install Sway into it, seed data, run provision → ingest → score → push')
+  .description('start a local CRM sandbox, install Sway into it, seed data, run provision → ingest → score → push')
   .option('--json', 'print one JSON object with the figures as the last line')
   .option('--serve', 'keep the sandbox and Sway running after the demo')
   .option('--contacts <n>', 'contacts to seed in the sandbox', (v) => Number.parseInt(v, 10), 500)

@@ -15,11 +15,11 @@ export type RetryDecision =
   | { kind: 'delay'; ms: number; reason: string }
   | { kind: 'backoff'; reason: string };
 
-/** Wait at least a full HubSpot rolling window when a 429 carries no Retry-After. */
+/** When a 429 carries no Retry-After, wait at least one full rolling window (10 s covers the burst windows connectors declare). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 /**
  * Queue attempts per job (JOB_ATTEMPTS). With backoffDelay's defaults (5 s doubling, capped
- * at 10 minutes) 15 attempts span 40–80 minutes: HubSpot incidents last tens of minutes
+ * at 10 minutes) 15 attempts span 40–80 minutes: CRM incidents last tens of minutes
  * (issue 17 saw a 4-minute outage use up 8 attempts of a 1 s backoff).
  */
 export const MAX_ATTEMPTS = 15;

@@ -48,9 +48,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'src/match-cli.ts': 'edge', // fake HUBSPOT_* values: `sway match` with no CRM variables
   'src/settings-cli.ts': 'edge', // same for `sway settings`
   'src/import/run-import.ts': 'edge', // same for `sway import`
-  // objects (items 5–6: neutral write path, one retry decision, error taxonomy)
-  'src/cli.ts': 'objects',
-  'src/sync/retry.ts': 'objects',
 };
 
 const CONFIG_BEGIN = '// --- per-CRM configuration: begin';
