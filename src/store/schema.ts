@@ -405,3 +405,96 @@ export const matchSnapshots = pgTable('match_snapshots', {
   computedAt: ts('computed_at').notNull(),
   data: bytea('data').notNull(),
 });
+
+/**
+ * Campaigns measured against a randomised holdout (src/store/campaigns.ts). The design columns
+ * are pre-registered: they may change while the campaign is a draft and never after it starts
+ * (changing them makes a new campaign).
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey(),
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** draft → running → read-out. */
+    status: text('status').notNull().default('draft'),
+    /** Who is targeted: canonical stages, topics, CRM attribute filters (src/outcomes/campaign-design.ts). */
+    segment: jsonb('segment').$type<Record<string, unknown>>().notNull().default({}),
+    holdoutShare: doublePrecision('holdout_share').notNull(),
+    /** account-else-contact: the company when known, else the contact. */
+    unit: text('unit').notNull(),
+    /** deal-won | stage-purchase. */
+    outcome: text('outcome').notNull(),
+    windowDays: integer('window_days').notNull(),
+    cost: doublePrecision('cost'),
+    readoutAt: ts('readout_at').notNull(),
+    alpha: doublePrecision('alpha').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    /** startedAt + windowDays: conversions count inside [startedAt, windowEndsAt]. */
+    windowEndsAt: ts('window_ends_at'),
+    readOutAt: ts('read_out_at'),
+    /** The last measured report (src/outcomes/report.ts CampaignReport) and when. */
+    lastReport: jsonb('last_report').$type<Record<string, unknown>>(),
+    measuredAt: ts('measured_at'),
+  },
+  (t) => [index('campaigns_installation').on(t.installationId, t.createdAt)],
+);
+
+/** The campaign's influencers (people), fixed at start with the rest of the design. */
+export const campaignInfluencers = pgTable(
+  'campaign_influencers',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.personId] })],
+);
+
+/**
+ * Who was randomised, written once at start: each targeted contact, its randomisation unit and
+ * arm (src/outcomes/assignment.ts), its canonical stage then and the campaign influencer it was
+ * matched with then (for per-stage and per-influencer results; both fixed before the outcome).
+ */
+export const campaignMembers = pgTable(
+  'campaign_members',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' }),
+    unitKey: text('unit_key').notNull(),
+    arm: text('arm').notNull(),
+    stage: text('stage').notNull(),
+    influencerId: bigint('influencer_id', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.contactId] }), index('campaign_members_unit').on(t.campaignId, t.unitKey)],
+);
+
+/**
+ * Contact stage changes seen at pull time (crm_records keeps only the current stage), so an
+ * outcome like "reached the purchase stage" can be dated. Raw CRM values; mapped at read.
+ */
+export const stageTransitions = pgTable(
+  'stage_transitions',
+  {
+    installationId: uuid('installation_id')
+      .notNull()
+      .references(() => installations.id, { onDelete: 'cascade' }),
+    objectType: text('object_type').notNull(),
+    crmId: text('crm_id').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage'),
+    /** The CRM's modification time when known, else when Sway saw it. */
+    at: ts('at').notNull(),
+  },
+  (t) => [index('stage_transitions_record').on(t.installationId, t.objectType, t.crmId)],
+);
