@@ -100,6 +100,7 @@ program
 (await import('./keys-cli.ts')).registerKeysCommands(program);
 (await import('./jobs/retry-run.ts')).registerRunCommands(program, processEnv());
 (await import('./settings-cli.ts')).registerSettingsCommands(program, processEnv());
+(await import('./campaigns-cli.ts')).registerCampaignCommands(program, processEnv());
 
 // Errors thrown inside any command's action (people, match, …) end the same way: one line.
 await program.parseAsync(process.argv).catch(fail);

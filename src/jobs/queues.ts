@@ -18,13 +18,15 @@ import { Redis } from 'ioredis';
 import { UserFacingError } from '../domain/errors.ts';
 import { MAX_ATTEMPTS } from '../sync/retry.ts';
 
-export const JOB_KINDS = ['provision', 'pull', 'score', 'match', 'match-partition', 'push', 'webhook'] as const;
+export const JOB_KINDS = ['provision', 'pull', 'score', 'match', 'match-partition', 'push', 'webhook', 'measure'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobData {
   installationId: string;
   /** match-partition: the prospect person-id range [lo, hi] this partition scores. */
   range?: [number, number];
+  /** measure: the campaign (src/jobs/measure.ts). */
+  campaignId?: string;
 }
 
 export type Queues = Record<JobKind, Queue<JobData>>;

@@ -21,6 +21,7 @@ import type { JobContext } from './context.ts';
 import { provisionJob } from './provision.ts';
 import { pullJob } from './pull.ts';
 import { matchJob, matchPartitionJob } from './match.ts';
+import { measureJob } from './measure.ts';
 import { BACKOFF_TYPE, COALESCED_KINDS, JOB_KINDS, type JobData, type JobKind } from './queues.ts';
 import { pushJob } from './push.ts';
 import { scoreJob } from './score.ts';
@@ -34,6 +35,7 @@ const HANDLERS: Record<JobKind, (ctx: JobContext, installationId: string, jobId:
   'match-partition': matchPartitionJob,
   push: pushJob,
   webhook: webhookJob,
+  measure: measureJob,
 };
 
 /**

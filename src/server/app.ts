@@ -1,6 +1,7 @@
 /** The express app: install flow, ingest API, health. */
 import express from 'express';
 import helmet from 'helmet';
+import { campaignsRoutes } from './campaigns.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler, sendError } from './http-errors.ts';
 import { identityRoutes } from './identity.ts';
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(matchesRoutes(ctx));
   app.use(keysRoutes(ctx));
   app.use(settingsRoutes(ctx));
+  app.use(campaignsRoutes(ctx));
   app.use((req, res) => sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(ctx.logger));
   return app;

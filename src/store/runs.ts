@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, like, lt, ne } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { runs } from './schema.ts';
 
-export type RunKind = 'provision' | 'pull' | 'score' | 'match' | 'push' | 'webhook' | 'import';
+export type RunKind = 'provision' | 'pull' | 'score' | 'match' | 'push' | 'webhook' | 'import' | 'measure';
 export type Run = typeof runs.$inferSelect;
 
 /**

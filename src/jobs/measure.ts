@@ -1,0 +1,102 @@
+/**
+ * measure: one campaign's report at this look, from the store (members, won deals, stage
+ * transitions, interactions) through src/outcomes/report.ts, saved on the campaign. It reads no
+ * CRM and writes none, so measuring again with nothing changed changes nothing. One job per
+ * campaign and trigger (deterministic id); the first look at or after the planned readout reads
+ * the campaign out.
+ */
+import { inArray } from 'drizzle-orm';
+import { campaignCounts, type CountMember } from '../outcomes/campaign-counts.ts';
+import { buildCampaignReport, type CampaignReport } from '../outcomes/report.ts';
+import { campaignMembersOf, getCampaign, saveReport, type CampaignRow } from '../store/campaigns.ts';
+import { exposedInWindow, reachedStageInWindow, wonDealsInWindow } from '../store/campaign-outcomes.ts';
+import type { Db } from '../store/db.ts';
+import { getInstallation } from '../store/installations.ts';
+import { people } from '../store/schema.ts';
+import { parseSettings } from '../sync/settings.ts';
+import type { JobContext } from './context.ts';
+import type { JobData, Queues } from './queues.ts';
+import { recordRun } from './run.ts';
+
+export class CampaignNotStartedError extends Error {
+  override name = 'CampaignNotStartedError';
+}
+
+export interface Measurement {
+  report: CampaignReport;
+  /** Randomisation units at start (the report's plannedUnits). */
+  units: number;
+}
+
+async function externalIds(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: people.id, externalId: people.externalId }).from(people).where(inArray(people.id, ids));
+  return new Map(rows.map((r) => [Number(r.id), r.externalId]));
+}
+
+/** Computes (and with `save`, stores) the campaign's report as of `now`. */
+export async function measureCampaign(db: Db, installationId: string, campaign: CampaignRow, now = new Date(), save = true): Promise<Measurement> {
+  if (!campaign.startedAt || !campaign.windowEndsAt) throw new CampaignNotStartedError('the campaign has not started: start it to assign its arms, then measure');
+  const window = { from: campaign.startedAt, to: new Date(Math.min(now.getTime(), campaign.windowEndsAt.getTime())) };
+  const members = await campaignMembersOf(db, campaign.id);
+  const names = await externalIds(db, [...new Set(members.flatMap((m) => (m.influencerId === null ? [] : [m.influencerId])))]);
+  const conversions = new Map<string, Map<string, number>>();
+  if (campaign.outcome === 'deal-won') {
+    for (const d of await wonDealsInWindow(db, installationId, campaign.id, window)) {
+      let deals = conversions.get(d.contactId);
+      if (!deals) conversions.set(d.contactId, (deals = new Map()));
+      deals.set(d.dealId, d.amount);
+    }
+  } else {
+    const inst = await getInstallation(db, installationId);
+    const s = parseSettings(inst?.settings);
+    const map = { ...s.stageMap, ...s.stageOverrides };
+    const purchase = Object.keys(map).filter((k) => map[k] === 'purchase');
+    for (const c of await reachedStageInWindow(db, installationId, campaign.id, purchase, window)) conversions.set(c, new Map());
+  }
+  const exposed = await exposedInWindow(db, installationId, campaign.id, window);
+  const countMembers: CountMember[] = members.map((m) => ({
+    contactId: m.contactId,
+    unitKey: m.unitKey,
+    arm: m.arm,
+    stage: m.stage,
+    influencer: m.influencerId === null ? null : (names.get(m.influencerId) ?? `person-${m.influencerId}`),
+  }));
+  const counts = campaignCounts(countMembers, { conversions, exposed });
+  const report = buildCampaignReport({
+    design: {
+      id: campaign.id,
+      holdoutShare: campaign.holdoutShare,
+      alpha: campaign.alpha,
+      readoutAt: campaign.readoutAt.toISOString(),
+      plannedUnits: Math.max(1, counts.units),
+      ...(campaign.cost !== null ? { cost: campaign.cost } : {}),
+    },
+    asOf: now.toISOString(),
+    overall: counts.overall,
+    influencers: counts.influencers,
+    stages: counts.stages,
+  });
+  if (save) await saveReport(db, campaign.id, report as unknown as Record<string, unknown>, now, report.afterReadout);
+  return { report, units: counts.units };
+}
+
+export async function measureJob(ctx: JobContext, installationId: string, jobId: string, data: JobData): Promise<void> {
+  const campaignId = data.campaignId;
+  if (!campaignId) return;
+  const campaign = await getCampaign(ctx.db, installationId, campaignId);
+  // Deleted with its installation, or never started: nothing to measure.
+  if (!campaign?.startedAt) return;
+  await recordRun(ctx, 'measure', installationId, jobId, async () => {
+    const { report, units } = await measureCampaign(ctx.db, installationId, campaign);
+    const o = report.overall;
+    return { counts: { units, treatment: o.treatment.units, control: o.control.units, treatmentConversions: o.treatment.conversions, controlConversions: o.control.conversions, held: report.held ? 1 : 0 } };
+  });
+}
+
+/** Queues a measure of one campaign; the same trigger twice is one job. */
+export async function enqueueMeasure(queues: Queues, installationId: string, campaignId: string, trigger: string): Promise<string> {
+  const id = `measure-${campaignId}-${trigger}`.replace(/:/g, '_');
+  await queues.measure.add('measure', { installationId, campaignId }, { jobId: id });
+  return id;
+}

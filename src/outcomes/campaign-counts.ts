@@ -1,0 +1,87 @@
+/**
+ * From members and what happened to them to the arm counts report.ts reads. Pure.
+ *
+ * Counting is per randomisation unit, the thing that was randomised: a unit converted when any
+ * of its contacts did, and its revenue is the sum of its distinct won deals (a deal on two
+ * colleagues counts once). A unit's stage and influencer are those of its first member (by
+ * contact id) — both fixed at start, before any outcome, so groups stay randomised comparisons.
+ * Exposure (observational): a treated unit with any exposed member.
+ */
+import type { ArmCounts } from './lift.ts';
+import type { ReportInput, SegmentCounts } from './report.ts';
+
+export interface CountMember {
+  contactId: string;
+  unitKey: string;
+  arm: 'treatment' | 'control';
+  stage: string;
+  /** Group key of the campaign influencer matched at start; null when none. */
+  influencer: string | null;
+}
+
+export interface Happened {
+  /** Won deals per contact: deal id → amount. For the stage outcome, a contact that converted maps to an empty map. */
+  conversions: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  exposed: ReadonlySet<string>;
+}
+
+interface Unit {
+  arm: 'treatment' | 'control';
+  stage: string;
+  influencer: string | null;
+  converted: boolean;
+  deals: Map<string, number>;
+  exposed: boolean;
+}
+
+const empty = (): ArmCounts => ({ units: 0, conversions: 0, revenue: 0, revenueSumSquares: 0 });
+
+function add(a: ArmCounts, u: Unit): void {
+  const revenue = [...u.deals.values()].reduce((s, x) => s + x, 0);
+  a.units += 1;
+  if (u.converted) a.conversions += 1;
+  a.revenue = (a.revenue ?? 0) + revenue;
+  a.revenueSumSquares = (a.revenueSumSquares ?? 0) + revenue * revenue;
+}
+
+export function unitsOf(members: readonly CountMember[], happened: Happened): Unit[] {
+  const units = new Map<string, Unit>();
+  const sorted = [...members].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+  for (const m of sorted) {
+    let u = units.get(m.unitKey);
+    if (!u) units.set(m.unitKey, (u = { arm: m.arm, stage: m.stage, influencer: m.influencer, converted: false, deals: new Map(), exposed: false }));
+    const conv = happened.conversions.get(m.contactId);
+    if (conv) {
+      u.converted = true;
+      for (const [id, amount] of conv) u.deals.set(id, amount);
+    }
+    if (happened.exposed.has(m.contactId)) u.exposed = true;
+  }
+  return [...units.values()];
+}
+
+function group(units: Unit[], keyOf: (u: Unit) => string | null): SegmentCounts[] {
+  const out = new Map<string, SegmentCounts>();
+  for (const u of units) {
+    const key = keyOf(u);
+    if (key === null) continue;
+    let g = out.get(key);
+    if (!g) out.set(key, (g = { key, treatment: empty(), control: empty(), exposed: empty() }));
+    add(g[u.arm], u);
+    if (u.arm === 'treatment' && u.exposed) add(g.exposed!, u);
+  }
+  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** The counts of a campaign at one look: overall, per influencer, per stage. */
+export function campaignCounts(members: readonly CountMember[], happened: Happened): Pick<ReportInput, 'overall' | 'influencers' | 'stages'> & { units: number } {
+  const units = unitsOf(members, happened);
+  const overall = group(units, () => 'campaign')[0] ?? { key: 'campaign', treatment: empty(), control: empty(), exposed: empty() };
+  const { key: _key, ...rest } = overall;
+  return {
+    units: units.length,
+    overall: rest,
+    influencers: group(units, (u) => u.influencer),
+    stages: group(units, (u) => u.stage),
+  };
+}
