@@ -3,7 +3,8 @@
  *
  * Counting is per randomisation unit, the thing that was randomised: a unit converted when any
  * of its contacts did, and its revenue is the sum of its distinct won deals (a deal on two
- * colleagues counts once). A unit's stage and influencer are those of its first member (by
+ * colleagues counts once). A deal associated with members of several units is split equally
+ * among them, so an arm's revenue never counts one deal twice. A unit's stage and influencer are those of its first member (by
  * contact id) — both fixed at start, before any outcome, so groups stay randomised comparisons.
  * Exposure (observational): a treated unit with any exposed member.
  */
@@ -57,6 +58,10 @@ export function unitsOf(members: readonly CountMember[], happened: Happened): Un
     }
     if (happened.exposed.has(m.contactId)) u.exposed = true;
   }
+  // Each deal's share per unit it touches.
+  const touching = new Map<string, number>();
+  for (const u of units.values()) for (const id of u.deals.keys()) touching.set(id, (touching.get(id) ?? 0) + 1);
+  for (const u of units.values()) for (const [id, amount] of u.deals) u.deals.set(id, amount / touching.get(id)!);
   return [...units.values()];
 }
 

@@ -8,6 +8,7 @@ import { handlesFromCrmProperties, normalizeEmail, type Network } from '../domai
 import { decideLinks, DERIVED_LINK_METHODS, KEPT_LINK_METHODS, type Conflict, type DerivedLink, type EmailMatch, type HandleMatch, type RecordKey } from '../domain/link-rules.ts';
 import type { Db } from './db.ts';
 import { crmRecords, people, personEmails, personLinks, type PersonMetrics } from './schema.ts';
+import { recordStageTransitions } from './stage-transitions.ts';
 
 /**
  * Stores contacts as read. `handleFields` (settings.handleFields): when given, each contact's
@@ -25,6 +26,8 @@ export async function upsertContacts(
   const now = new Date();
   const { handleFields, attributeFields } = options;
   const attr = (c: CrmContact, key: 'industry' | 'region' | 'companySize') => (attributeFields ? c.properties?.[attributeFields[key]]?.trim() || null : null);
+  // Dated stage changes for campaign outcomes (src/store/stage-transitions.ts), before the new stage overwrites the old.
+  await recordStageTransitions(db, installationId, contacts, now);
   const rows = await db
     .insert(crmRecords)
     .values(
