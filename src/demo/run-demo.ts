@@ -3,7 +3,8 @@
  * against it, installs through the real OAuth redirect flow, seeds contacts, sends a
  * synthetic social data set through the ingest API, lets the real queue run
  * provision → pull → score → match → push, then prints what happened — with, for a few
- * prospects, their stage, top influencers and the reasons — and one JSON line with --json.
+ * prospects, their stage, top influencers and the reasons, and a campaign measured against a
+ * holdout with a planted effect (campaign-demo.ts) — and one JSON line with --json.
  *
  * The demo keeps its own embedded store under ./.data/demo (or schema sway_demo on
  * DATABASE_URL), reset at each run so its figures describe this run only.
@@ -21,6 +22,7 @@ import { countInstallations } from '../store/installations.ts';
 import { countPushedRecords } from '../store/pushed-values.ts';
 import { listRuns, type Run } from '../store/runs.ts';
 import { countMatchedProspects, matchesForContact, type StoredMatch } from '../store/matches.ts';
+import { runCampaignDemo } from './campaign-demo.ts';
 import { installViaOAuth, postSignals, waitForIdle } from './demo-steps.ts';
 import { printSteadyState, runSteadyState } from './steady-state.ts';
 import { generateMarket } from './synthetic.ts';
@@ -116,6 +118,7 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     say(`• sending ${market.people.length} people and ${market.interactions.length} interactions to POST /api/v1/signals…`);
     const ingest = await postSignals(rt.url!, install.apiKey, market);
     await waitForIdle(rt.queues, pendingJobs, (n) => say(`  … ${n} job(s) pending`));
+    const campaign = await runCampaignDemo({ url: rt.url!, apiKey: install.apiKey, db: rt.store.db, queues: rt.queues, sandbox, installationId: install.installationId, market, say });
 
     const runs = await listRuns(rt.store.db, install.installationId);
     const failed = runs.filter((r) => r.status === 'failed');
@@ -140,11 +143,12 @@ export async function runDemo(env: Record<string, string | undefined>, opts: Dem
     };
     printSummary(summary, sandbox.getContact(firstPushedId(sandbox) ?? '') ?? null);
     printMatches(await sampleMatches(rt.store.db, install.installationId, sandbox.listContacts()));
+    process.stdout.write(`A campaign measured against its holdout (sway campaigns report <id>):\n${campaign.lines.join('\n')}\n\n`);
     const steady = steadyMinutes > 0
       ? await runSteadyState({ db: rt.store.db, queues: rt.queues, sandbox, installationId: install.installationId, say }, steadyMinutes)
       : null;
     if (steady) printSteadyState(steady);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, ...steady })}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, ...campaign.result, ...steady })}\n`);
     if (opts.serve) {
       say(`• --serve: Sway at ${rt.url}, sandbox at ${sandboxUrl}; Ctrl-C to stop`);
       say(serveNextSteps(rt.url!, install, firstPushedId(sandbox)));
