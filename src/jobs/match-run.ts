@@ -31,6 +31,7 @@ import { countProspects, loadConversationAggregates, loadInteractions, loadLinke
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, replaceMatches, saveSnapshot, snapshotTime, type MatchRow } from '../store/matches.ts';
 import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
+import { learnedOutcomes } from './learned-outcomes.ts';
 
 export interface MatchRunResult {
   mode: 'full' | 'incremental' | 'partition';
@@ -329,8 +330,10 @@ async function scoreAndWrite(
 ): Promise<number> {
   const scratch = new Scratch(graph.n);
   const results: Match[][] = new Array(prospects.length);
+  // Learned effectiveness from measured campaigns (learned-outcomes.ts); none measured: neutral.
+  const outcomes = await learnedOutcomes(db, installationId, signals.ids);
   for (let k = 0; k < prospects.length; k++) {
-    results[k] = matchProspect(prospects[k]!, graph, signals, scratch, { weights: settings.weights, topK: settings.topK });
+    results[k] = matchProspect(prospects[k]!, graph, signals, scratch, { weights: settings.weights, topK: settings.topK, ...(outcomes ? { outcomes } : {}) });
     if (k % 10_000 === 0) onProgress?.('score', k, prospects.length);
     // Let the worker renew its job lock (BullMQ, 30 s) on a loaded machine: a full run of
     // thousands of prospects is otherwise one synchronous stretch, and a lost lock runs the job twice.

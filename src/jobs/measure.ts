@@ -6,8 +6,9 @@
  * the campaign out.
  */
 import { inArray } from 'drizzle-orm';
-import { campaignCounts, type CountMember } from '../outcomes/campaign-counts.ts';
+import { campaignCounts, effectCells, type CountMember } from '../outcomes/campaign-counts.ts';
 import { buildCampaignReport, type CampaignReport } from '../outcomes/report.ts';
+import { replaceCampaignEffects } from '../store/campaign-learning.ts';
 import { campaignMembersOf, getCampaign, saveReport, type CampaignRow } from '../store/campaigns.ts';
 import { exposedInWindow, reachedStageInWindow, wonDealsInWindow } from '../store/campaign-outcomes.ts';
 import type { Db } from '../store/db.ts';
@@ -61,6 +62,7 @@ export async function measureCampaign(db: Db, installationId: string, campaign: 
     arm: m.arm,
     stage: m.stage,
     influencer: m.influencerId === null ? null : (names.get(m.influencerId) ?? `person-${m.influencerId}`),
+    influencerId: m.influencerId,
   }));
   const counts = campaignCounts(countMembers, { conversions, exposed });
   const report = buildCampaignReport({
@@ -77,7 +79,11 @@ export async function measureCampaign(db: Db, installationId: string, campaign: 
     influencers: counts.influencers,
     stages: counts.stages,
   });
-  if (save) await saveReport(db, campaign.id, report as unknown as Record<string, unknown>, now, report.afterReadout);
+  if (save) {
+    await saveReport(db, campaign.id, report as unknown as Record<string, unknown>, now, report.afterReadout);
+    // Learning reads randomised comparisons only: a campaign whose assignment failed its sample-ratio check teaches nothing.
+    await replaceCampaignEffects(db, installationId, campaign.id, report.held ? [] : effectCells(countMembers, { conversions, exposed }));
+  }
   return { report, units: counts.units };
 }
 

@@ -8,6 +8,7 @@
  * contact id) — both fixed at start, before any outcome, so groups stay randomised comparisons.
  * Exposure (observational): a treated unit with any exposed member.
  */
+import type { EffectCell } from './learning.ts';
 import type { ArmCounts } from './lift.ts';
 import type { ReportInput, SegmentCounts } from './report.ts';
 
@@ -18,6 +19,8 @@ export interface CountMember {
   stage: string;
   /** Group key of the campaign influencer matched at start; null when none. */
   influencer: string | null;
+  /** That influencer's person id, for learning (effectCells). */
+  influencerId?: number | null;
 }
 
 export interface Happened {
@@ -30,6 +33,7 @@ interface Unit {
   arm: 'treatment' | 'control';
   stage: string;
   influencer: string | null;
+  influencerId: number | null;
   converted: boolean;
   deals: Map<string, number>;
   exposed: boolean;
@@ -50,7 +54,7 @@ export function unitsOf(members: readonly CountMember[], happened: Happened): Un
   const sorted = [...members].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
   for (const m of sorted) {
     let u = units.get(m.unitKey);
-    if (!u) units.set(m.unitKey, (u = { arm: m.arm, stage: m.stage, influencer: m.influencer, converted: false, deals: new Map(), exposed: false }));
+    if (!u) units.set(m.unitKey, (u = { arm: m.arm, stage: m.stage, influencer: m.influencer, influencerId: m.influencerId ?? null, converted: false, deals: new Map(), exposed: false }));
     const conv = happened.conversions.get(m.contactId);
     if (conv) {
       u.converted = true;
@@ -89,4 +93,23 @@ export function campaignCounts(members: readonly CountMember[], happened: Happen
     influencers: group(units, (u) => u.influencer),
     stages: group(units, (u) => u.stage),
   };
+}
+
+/** Counts per (influencer, stage) cell, what learning pools across campaigns (src/outcomes/learning.ts). */
+export function effectCells(members: readonly CountMember[], happened: Happened): EffectCell[] {
+  const cells = new Map<string, EffectCell>();
+  for (const u of unitsOf(members, happened)) {
+    if (u.influencerId === null) continue;
+    const key = `${u.influencerId}:${u.stage}`;
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = { influencerId: u.influencerId, stage: u.stage, treatmentUnits: 0, treatmentConversions: 0, controlUnits: 0, controlConversions: 0 }));
+    if (u.arm === 'treatment') {
+      c.treatmentUnits += 1;
+      if (u.converted) c.treatmentConversions += 1;
+    } else {
+      c.controlUnits += 1;
+      if (u.converted) c.controlConversions += 1;
+    }
+  }
+  return [...cells.values()];
 }

@@ -498,3 +498,24 @@ export const stageTransitions = pgTable(
   },
   (t) => [index('stage_transitions_record').on(t.installationId, t.objectType, t.crmId)],
 );
+
+/**
+ * Each measured campaign's counts per (campaign influencer, stage at start), replaced at every
+ * measure: what learning pools across campaigns (src/store/campaign-learning.ts).
+ */
+export const campaignEffects = pgTable(
+  'campaign_effects',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    installationId: uuid('installation_id').notNull(),
+    influencerId: bigint('influencer_id', { mode: 'number' }).notNull(),
+    stage: text('stage').notNull(),
+    treatmentUnits: integer('treatment_units').notNull(),
+    treatmentConversions: integer('treatment_conversions').notNull(),
+    controlUnits: integer('control_units').notNull(),
+    controlConversions: integer('control_conversions').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.influencerId, t.stage] }), index('campaign_effects_installation').on(t.installationId)],
+);

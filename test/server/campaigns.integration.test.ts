@@ -5,12 +5,13 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { learnedOutcomes } from '../../src/jobs/learned-outcomes.ts';
 import { measureJob } from '../../src/jobs/measure.ts';
 import { pullJob } from '../../src/jobs/pull.ts';
 import { assignArm } from '../../src/outcomes/assignment.ts';
 import { relink } from '../../src/store/crm-records.ts';
 import { listRuns } from '../../src/store/runs.ts';
-import { campaignMembers, campaigns, stageTransitions } from '../../src/store/schema.ts';
+import { campaignEffects, campaignMembers, campaigns, people, stageTransitions } from '../../src/store/schema.ts';
 import { apiClient, otherInstallation } from '../helpers/api.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 
@@ -145,6 +146,23 @@ describe('campaigns API', () => {
     const runs = await listRuns(h.rt.store.db, installationId, 'measure');
     expect(runs.filter((r) => r.status === 'succeeded')).toHaveLength(2);
     expect(runs[0]!.counts).toMatchObject({ treatmentConversions: 3, controlConversions: 1 });
+  });
+
+  it('measuring stores per (influencer, stage) effects that feed the match run, shrunk', async () => {
+    // One influencer: every member is grouped under it.
+    const id = (await api('POST', '/api/v1/campaigns', spec({ influencers: ['inf-a'], segment: { stages: ['awareness'] } }))).body.id;
+    await api('POST', `/api/v1/campaigns/${id}/start`);
+    await measureJob(h.rt.jobs, installationId, 'measure-learn', { installationId, campaignId: id });
+    const cells = await h.rt.store.db.select().from(campaignEffects).where(eq(campaignEffects.campaignId, id));
+    expect(cells).toHaveLength(1);
+    expect(cells[0]!.treatmentUnits + cells[0]!.controlUnits).toBe(50);
+    const ids = (await h.rt.store.db.select({ id: people.id, externalId: people.externalId }).from(people).where(eq(people.installationId, installationId))).sort((a, b) => Number(a.id) - Number(b.id));
+    const outcomes = await learnedOutcomes(h.rt.store.db, installationId, Float64Array.from(ids.map((r) => Number(r.id))));
+    const dense = ids.findIndex((r) => r.externalId === 'inf-a');
+    const learned = outcomes!.get(`${dense}:awareness`);
+    expect(learned).toMatchObject({ trials: cells[0]!.treatmentUnits });
+    expect(learned!.shrunk!.treatment).toBeGreaterThan(0);
+    expect(learned!.shrunk!.control).toBeGreaterThan(0);
   });
 
   it('records stage moves at pull time, which date the purchase-stage outcome', async () => {
