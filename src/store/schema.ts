@@ -470,11 +470,12 @@ export const campaignMembers = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     contactId: text('contact_id').notNull(),
-    personId: bigint('person_id', { mode: 'number' }),
+    /** Erasing the person keeps the randomised member (the CRM contact) and forgets who it was. */
+    personId: bigint('person_id', { mode: 'number' }).references(() => people.id, { onDelete: 'set null' }),
     unitKey: text('unit_key').notNull(),
     arm: text('arm').notNull(),
     stage: text('stage').notNull(),
-    influencerId: bigint('influencer_id', { mode: 'number' }),
+    influencerId: bigint('influencer_id', { mode: 'number' }).references(() => people.id, { onDelete: 'set null' }),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.contactId] }), index('campaign_members_unit').on(t.campaignId, t.unitKey)],
 );
@@ -510,7 +511,9 @@ export const campaignEffects = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     installationId: uuid('installation_id').notNull(),
-    influencerId: bigint('influencer_id', { mode: 'number' }).notNull(),
+    influencerId: bigint('influencer_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
     stage: text('stage').notNull(),
     treatmentUnits: integer('treatment_units').notNull(),
     treatmentConversions: integer('treatment_conversions').notNull(),
