@@ -16,14 +16,13 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfigOrExit } from './config.ts';
 import { formatIssues } from './domain/signals.ts';
-import { measureCampaign } from './jobs/measure.ts';
+import { installationStageMap, measureCampaign } from './jobs/measure.ts';
 import { CampaignCreateSchema } from './outcomes/campaign-design.ts';
 import { reportLines } from './outcomes/report-text.ts';
 import { createCampaign, getCampaign, listCampaigns, presentCampaign, startCampaign } from './store/campaigns.ts';
 import { openStore, type Db } from './store/db.ts';
 import { getInstallation } from './store/installations.ts';
 import { resolvePeople } from './store/people.ts';
-import { parseSettings } from './sync/settings.ts';
 
 export interface CampaignsCommandOptions {
   open?: () => Promise<{ db: Db; close(): Promise<void> }>;
@@ -31,20 +30,14 @@ export interface CampaignsCommandOptions {
   err?: (line: string) => void;
 }
 
-/** Settings these commands never read but the configuration schema may require (as in settings-cli.ts). */
-const UNUSED = {
-  HUBSPOT_CLIENT_ID: 'unused-by-sway-campaigns',
-  HUBSPOT_CLIENT_SECRET: 'unused-by-sway-campaigns',
-  SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
-};
-
 const Uuid = z.uuid();
 
 export function registerCampaignCommands(program: Command, env: Record<string, string | undefined>, options: CampaignsCommandOptions = {}): void {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   const open = options.open ?? (async () => {
-    const store = await openStore(loadConfigOrExit({ ...UNUSED, ...env }));
+    // The configuration as `sway serve` reads it (as src/keys-cli.ts does).
+    const store = await openStore(loadConfigOrExit(env));
     return { db: store.db, close: () => store.close() };
   });
   const exit = (code: number) => void (process.exitCode = code);
@@ -129,8 +122,7 @@ export function registerCampaignCommands(program: Command, env: Record<string, s
       .option('--json', 'print the campaign as JSON'),
   ).action((id: string, opts: { installation: string; json?: boolean }) =>
     withInstallation([['--installation', opts.installation], ['<campaign>', id]], opts.installation, async (db) => {
-      const settings = parseSettings((await getInstallation(db, opts.installation))!.settings);
-      const result = await startCampaign(db, opts.installation, id, { ...settings.stageMap, ...settings.stageOverrides });
+      const result = await startCampaign(db, opts.installation, id, await installationStageMap(db, opts.installation));
       if (!result) {
         err(`sway: no campaign ${id} in installation ${opts.installation}`);
         return 1;

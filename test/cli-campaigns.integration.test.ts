@@ -18,7 +18,9 @@ import { dropSchema, testConfig } from './helpers/harness.ts';
 const dir = mkdtempSync(join(tmpdir(), 'sway-campaigns-cli-'));
 const id = randomBytes(6).toString('hex');
 const pgUrl = process.env.DATABASE_URL;
-const env: Record<string, string> = pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: `t_${id}` } : { PGLITE_DIR: join(dir, 'store') };
+const storeEnv: Record<string, string> = pgUrl ? { DATABASE_URL: pgUrl, DB_SCHEMA: `t_${id}` } : { PGLITE_DIR: join(dir, 'store') };
+// The configuration `sway serve` would read (the commands use none of the CRM settings).
+const env: Record<string, string> = { ...storeEnv, HUBSPOT_CLIENT_ID: 'id', HUBSPOT_CLIENT_SECRET: 'secret', SWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 let inst: string;
 
 beforeAll(async () => {

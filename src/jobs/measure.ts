@@ -14,7 +14,8 @@ import { exposedInWindow, reachedStageInWindow, wonDealsInWindow } from '../stor
 import type { Db } from '../store/db.ts';
 import { getInstallation } from '../store/installations.ts';
 import { people } from '../store/schema.ts';
-import { parseSettings } from '../sync/settings.ts';
+import { withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
+import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
 import type { JobContext } from './context.ts';
 import type { JobData, Queues } from './queues.ts';
 import { recordRun } from './run.ts';
@@ -35,6 +36,14 @@ async function externalIds(db: Db, ids: number[]): Promise<Map<number, string>> 
   return new Map(rows.map((r) => [Number(r.id), r.externalId]));
 }
 
+/** The installation's CRM stage value → canonical stage, as match runs read it (src/jobs/match-run.ts). */
+export async function installationStageMap(db: Db, installationId: string): Promise<Record<string, CanonicalStage>> {
+  const inst = await getInstallation(db, installationId);
+  if (!inst) return {};
+  const s = settingsOf(inst);
+  return withDefaultStages({ ...s.stageMap, ...s.stageOverrides }, connectorFor(inst.crm).stages.defaults);
+}
+
 /** Computes (and with `save`, stores) the campaign's report as of `now`. */
 export async function measureCampaign(db: Db, installationId: string, campaign: CampaignRow, now = new Date(), save = true): Promise<Measurement> {
   if (!campaign.startedAt || !campaign.windowEndsAt) throw new CampaignNotStartedError('the campaign has not started: start it to assign its arms, then measure');
@@ -49,9 +58,7 @@ export async function measureCampaign(db: Db, installationId: string, campaign: 
       deals.set(d.dealId, d.amount);
     }
   } else {
-    const inst = await getInstallation(db, installationId);
-    const s = parseSettings(inst?.settings);
-    const map = { ...s.stageMap, ...s.stageOverrides };
+    const map = await installationStageMap(db, installationId);
     const purchase = Object.keys(map).filter((k) => map[k] === 'purchase');
     for (const c of await reachedStageInWindow(db, installationId, campaign.id, purchase, window)) conversions.set(c, new Map());
   }

@@ -11,13 +11,11 @@
  */
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { enqueueMeasure, measureCampaign } from '../jobs/measure.ts';
+import { enqueueMeasure, installationStageMap, measureCampaign } from '../jobs/measure.ts';
 import { CampaignCreateSchema, CampaignPatchSchema } from '../outcomes/campaign-design.ts';
 import { CampaignFrozenError, createCampaign, getCampaign, listCampaigns, presentCampaign, startCampaign, updateDraft } from '../store/campaigns.ts';
 import type { Db } from '../store/db.ts';
-import { getInstallation } from '../store/installations.ts';
 import { resolvePeople } from '../store/people.ts';
-import { parseSettings } from '../sync/settings.ts';
 import { apiKeyAuth } from './api-key-auth.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './http-errors.ts';
@@ -81,8 +79,7 @@ export function campaignsRoutes(ctx: AppContext): Router {
   router.post('/api/v1/campaigns/:id/start', auth, async (req, res) => {
     const installationId = res.locals.installationId as string;
     const row = await load(installationId, req.params.id);
-    const settings = parseSettings((await getInstallation(ctx.db, installationId))?.settings);
-    const result = await startCampaign(ctx.db, installationId, row.id, { ...settings.stageMap, ...settings.stageOverrides });
+    const result = await startCampaign(ctx.db, installationId, row.id, await installationStageMap(ctx.db, installationId));
     const started = result!.row;
     if (result!.started) await enqueueMeasure(ctx.queues, installationId, started.id, 'start');
     res.json(await presentCampaign(ctx.db, started));
