@@ -140,7 +140,10 @@ describe('campaigns API', () => {
     const [row] = await h.rt.store.db.select().from(campaigns).where(eq(campaigns.id, campaignId));
     expect(row!.measuredAt).not.toBeNull();
     const first = row!.lastReport as any;
+    const crmCalls = h.sandbox.requests.length;
     await measureJob(h.rt.jobs, installationId, 'measure-2', { installationId, campaignId });
+    // Measuring reads the store only: again with nothing changed, not one CRM call (let alone a write).
+    expect(h.sandbox.requests.length).toBe(crmCalls);
     const [again] = await h.rt.store.db.select().from(campaigns).where(eq(campaigns.id, campaignId));
     expect({ ...(again!.lastReport as any).overall }).toEqual(first.overall);
     const runs = await listRuns(h.rt.store.db, installationId, 'measure');
