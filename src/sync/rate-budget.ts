@@ -14,6 +14,8 @@
  * mode is reservoir-based and the SDK's own Bottleneck is per-process).
  */
 import type { Redis } from 'ioredis';
+import type { ConnectorLimits } from '../../connectors/connector.ts';
+import type { CrmLimitOverrides } from '../config.ts';
 
 export interface BudgetPolicy {
   /** Requests the CRM allows per interval (HubSpot OAuth apps: 100 / 10 s). */
@@ -21,6 +23,22 @@ export interface BudgetPolicy {
   intervalMs: number;
   /** Share of the limit Sway uses (headroom for clocks, latency and others): default 0.9. */
   share: number;
+}
+
+/**
+ * A CRM's budget policies: the limits its connector declares (connectors/connector.ts
+ * `limits`), each field overridden by the operator's configuration when set, all at the
+ * configured share. A kind the connector does not list separately draws on `standard`.
+ */
+export function budgetPolicies(limits: ConnectorLimits, overrides: CrmLimitOverrides): { standard: BudgetPolicy; search?: BudgetPolicy } {
+  const policy = (kind: 'standard' | 'search'): BudgetPolicy | undefined => {
+    const declared = limits.burst[kind];
+    if (!declared) return undefined;
+    const o = overrides.burst[kind] ?? {};
+    return { limit: o.requests ?? declared.requests, intervalMs: o.intervalMs ?? declared.intervalMs, share: overrides.share };
+  };
+  const search = policy('search');
+  return { standard: policy('standard')!, ...(search ? { search } : {}) };
 }
 
 // The usable share now: the stored factor plus STEP per whole interval beyond AFTER quiet
