@@ -217,6 +217,12 @@ export interface ConnectorLimits {
    * (HubSpot: `search`, 5 / s) has its own window, separate from the standard one.
    */
   burst: { standard: RateWindow } & Partial<Record<Exclude<RequestKind, 'standard'>, RateWindow>>;
+  /**
+   * Requests per rolling 24 hours per account, for a CRM that caps them (Salesforce:
+   * DailyApiRequests, shared with the org's other integrations). Absent: no daily cap (HubSpot
+   * OAuth apps). Once Sway's share is used up, calls fail as RATE_LIMITED until the window moves.
+   */
+  daily?: { requests: number };
   /** A request with no answer for this long is abandoned (a transient failure, retried). */
   requestTimeoutMs: number;
 }

@@ -121,6 +121,8 @@ export interface CrmLimitOverrides {
   share: number;
   /** Per request kind (`standard`, `search`): requests per interval. */
   burst: Partial<Record<'standard' | 'search', { requests?: number; intervalMs?: number }>>;
+  /** Requests per rolling 24 hours, for a CRM whose connector declares a daily allowance. */
+  daily?: { requests?: number };
 }
 
 /** Which CRM blocks a command reads: `ignored` for commands that call no CRM. */

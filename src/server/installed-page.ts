@@ -1,7 +1,7 @@
 /** The page an admin sees after installing: what happens next and the API key, shown once. */
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** `crmLabel`: the connector's label ("HubSpot"). */
+/** `crmLabel`: the connector's label (`Connector.label`). */
 export function installedPage(p: { crmLabel: string; accountId: string; apiKey: string; reinstall: boolean }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sway is installed</title>

@@ -1,11 +1,12 @@
 /**
  * POST /webhooks/:crm: a CRM's webhook deliveries, through the connector registry
- * (crm-route.ts). The connector verifies the request (HubSpot: signature v3 and its timestamp
- * window, connectors/hubspot/webhooks.ts) and reads its events into CRM-neutral change events
+ * (crm-route.ts). The connector verifies the request (its signature and timestamp window,
+ * `Connector.webhooks.receive`) and reads its events into CRM-neutral change events
  * (src/domain/change-events.ts); here they are stored — once each, keyed by event id — for
  * the installations they belong to, and one webhook job per installation with new events is
- * queued. The answer is a fast 204: HubSpot gives up on a delivery after 5 s and retries it,
- * so no CRM call and no processing happens here (src/jobs/webhook.ts does that).
+ * queued. The answer is a fast 204: CRMs give up on a delivery after a few seconds (5 s at the
+ * first connector) and retry it, so no CRM call and no processing happens here
+ * (src/jobs/webhook.ts does that).
  *
  * The connector picks the status of a refusal by its CRM's retry rules (a 4xx is not re-sent).
  * A store or queue failure is a 500, which CRMs retry — the dedupe on event id makes the retry

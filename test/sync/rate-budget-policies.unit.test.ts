@@ -20,4 +20,11 @@ describe('budgetPolicies: the budget from limits the connector declares, with ov
     const limits: ConnectorLimits = { burst: { standard: { requests: 25, intervalMs: 20_000 } }, requestTimeoutMs: 30_000 };
     expect(budgetPolicies(limits, { share: 0.8, burst: { search: { requests: 3 } } })).toEqual({ standard: { limit: 25, intervalMs: 20_000, share: 0.8 } });
   });
+
+  it('a declared daily allowance joins the budget, overridable; none without a declaration', () => {
+    const limits: ConnectorLimits = { burst: { standard: { requests: 25, intervalMs: 20_000 } }, daily: { requests: 100_000 }, requestTimeoutMs: 30_000 };
+    expect(budgetPolicies(limits, { share: 0.5, burst: {} }).daily).toEqual({ limit: 100_000, share: 0.5 });
+    expect(budgetPolicies(limits, { share: 0.5, burst: {}, daily: { requests: 20_000 } }).daily).toEqual({ limit: 20_000, share: 0.5 });
+    expect(budgetPolicies(HUBSPOT_LIMITS, { share: 0.5, burst: {}, daily: { requests: 20_000 } }).daily).toBeUndefined();
+  });
 });
