@@ -1,7 +1,7 @@
 /**
  * Live sessions for one installation. Tokens are unsealed in memory only; an access token is
- * refreshed when it has less than the configured margin left (HubSpot's live 30 minutes:
- * refresh ahead of expiry, not on 401) or when the CRM rejected it. A refresh happens once
+ * refreshed when it has less than the configured margin left (tokens that live
+ * 30 minutes at the first connector: refresh ahead of expiry, not on 401) or when the CRM rejected it. A refresh happens once
  * across every worker: a Redis lock serialises it, and whoever waited re-reads the token the
  * winner stored. A revoked refresh token marks the installation disconnected, so every later
  * call stops before reaching the CRM.

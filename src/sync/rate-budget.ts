@@ -6,8 +6,8 @@
  * our clock view was off) blocks the account for Retry-After — or a full interval — and
  * lowers `adapt`, which grows back once the account has been quiet (no 429) for
  * RECOVER_AFTER_INTERVALS: by RECOVER_STEP per further interval, so from the 30% floor to the
- * full share in 17 intervals (under 3 minutes at HubSpot's 10 s window; issue 17 saw it stay at
- * the floor for 5 minutes). Search calls have their own budget.
+ * full share in 17 intervals (under 3 minutes at a 10 s window; issue 17 saw it stay at
+ * the floor for 5 minutes). Search calls have their own budget, and a connector may declare a daily allowance (DAILY).
  *
  * Hand-written rather than a limiter library because none found shares a sliding window
  * across processes with Redis time and honours a server-sent pause (Bottleneck's Redis
@@ -19,7 +19,7 @@ import type { CrmLimitOverrides } from '../config.ts';
 import { SwayError } from '../domain/errors.ts';
 
 export interface BudgetPolicy {
-  /** Requests the CRM allows per interval (HubSpot OAuth apps: 100 / 10 s). */
+  /** Requests the CRM allows per interval (e.g. 100 / 10 s; the connector declares it). */
   limit: number;
   intervalMs: number;
   /** Share of the limit Sway uses (headroom for clocks, latency and others): default 0.9. */
