@@ -168,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = parsed.success ? [] : problemsOf(parsed.error, env);
   const crms = requirement === 'ignored' ? {} : parseCrmBlocks(env, problems);
   if (requirement === 'required' && problems.length === 0 && Object.keys(crms).length === 0) {
-    const hints = Object.values(CRM_BLOCKS).map((b) => b.switches.join(' and '));
+    const hints = Object.values(CRM_BLOCKS).map((b) => b.required.join(' and '));
     problems.push(`no CRM is configured: set ${hints.join(', or ')} (README: Configuration)`);
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
@@ -198,13 +198,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /**
- * One CRM's block: its variables, the ones whose setting switches the block on (and which
- * must then all be set), and how the parsed values become a CrmConfig. Adding a CRM is one
- * more entry in CRM_BLOCKS.
+ * One CRM's block: its variables (setting any of them switches the block on), the ones a
+ * working block needs (named when `serve` finds no CRM; their schemas refuse them missing),
+ * and how the parsed values become a CrmConfig. Adding a CRM is one more entry in CRM_BLOCKS.
  */
 interface CrmBlock<S extends z.ZodObject = z.ZodObject> {
   variables: S;
-  switches: readonly (keyof z.input<S> & string)[];
+  required: readonly (keyof z.input<S> & string)[];
   toConfig(e: z.output<S>): CrmConfig;
 }
 
@@ -252,7 +252,7 @@ const hubspotBlock = crmBlock({
     /** Every HubSpot request is abandoned (and retried as a transient failure) after this long without an answer. */
     HUBSPOT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   }),
-  switches: ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
+  required: ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'],
   toConfig: (e) => ({
     oauthApp: {
       clientId: e.HUBSPOT_CLIENT_ID,
