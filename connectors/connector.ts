@@ -15,6 +15,7 @@
  * - Base URLs are configuration, so tests and the demo point connectors at the local
  *   sandboxes (connectors/<crm>/sandbox) that follow the vendor's real API.
  */
+import type { ChangeEvent } from '../src/domain/change-events.ts';
 import type { ContactFieldValues } from '../src/domain/fields.ts';
 import type { Network } from '../src/domain/identity.ts';
 import type { CrmObject } from '../src/domain/objects.ts';
@@ -46,6 +47,13 @@ export interface AccountInfo {
   accountId: string;
   accountDomain: string | null;
   scopes: string[];
+  /**
+   * Where this account's data API lives, when it is the account's own (Salesforce's
+   * instance_url). Stored on the installation; every later session uses it. A connector that
+   * returns one validates it first (it will be called with the account's token: SSRF). Absent:
+   * the app's `OAuthApp.apiBaseUrl` (HubSpot: one API host for every portal).
+   */
+  apiBaseUrl?: string;
 }
 
 /** Request classes that CRMs limit separately (HubSpot: search has its own 5/s). */
@@ -207,7 +215,92 @@ export interface SettingsDefaults {
   readonly handleFields: Readonly<Partial<Record<Network, string>>>;
 }
 
-export interface Connector {
+// --- configuration, limits and the HTTP edge (issue 12, items 1–3) ---------------------------
+
+/** One rolling window of a CRM's rate limit. */
+export interface RateWindow {
+  requests: number;
+  intervalMs: number;
+}
+
+/**
+ * The request limits a CRM sets per account, as data: src/sync/rate-budget.ts builds the shared
+ * budget from them, with the operator's overrides from configuration (src/config.ts) on top.
+ */
+export interface ConnectorLimits {
+  /**
+   * Burst windows per request kind. `standard` covers every request; a kind listed besides it
+   * (HubSpot: `search`, 5 / s) has its own window, separate from the standard one.
+   */
+  burst: { standard: RateWindow } & Partial<Record<Exclude<RequestKind, 'standard'>, RateWindow>>;
+  /**
+   * Requests per rolling 24 hours per account, for a CRM that caps them (Salesforce:
+   * DailyApiRequests, shared with the org's other integrations). Absent: no daily cap (HubSpot
+   * OAuth apps). Once Sway's share is used up, calls fail as RATE_LIMITED until the window moves.
+   */
+  daily?: { requests: number };
+  /** A request with no answer for this long is abandoned (a transient failure, retried). */
+  requestTimeoutMs: number;
+}
+
+/** A webhook request as the HTTP server received it, for the connector to verify and read. */
+export interface WebhookRequest {
+  method: string;
+  /** The full URI the CRM called: Sway's public URL plus the path and query as sent. */
+  uri: string;
+  /** The body's exact bytes (signatures cover them as sent). */
+  rawBody: Buffer;
+  /** A request header by (case-insensitive) name. */
+  header(name: string): string | undefined;
+  nowMs: number;
+}
+
+/**
+ * What a connector makes of a webhook request. A refusal carries the HTTP status the CRM's
+ * retry rules call for (a 4xx is not re-sent), the error code and message for the body, and a
+ * short `reason` for the log (never a secret or the body).
+ */
+export type WebhookOutcome =
+  | { ok: true; events: ChangeEvent[]; received: number; ignored: number }
+  | { ok: false; status: 400 | 401; code: string; message: string; reason: string; issues?: { path: string; message: string }[] };
+
+/** How a CRM reaches Sway: its webhook deliveries, verified and turned into change events. */
+export interface ConnectorWebhooks {
+  /**
+   * Verifies a delivery (HubSpot: signature v3 with the app's client secret, timestamp within
+   * 5 minutes) and reads its events into CRM-neutral change events; events of types Sway does
+   * not follow are counted in `ignored`. Pure: no I/O, so the server can answer fast.
+   */
+  receive(app: OAuthApp, request: WebhookRequest): WebhookOutcome;
+}
+
+/**
+ * The members of this block and their users: `label` and `accountField` (src/server/oauth.ts
+ * and the install pages), `limits` (src/jobs/context.ts, src/sync/rate-budget.ts),
+ * `setRequestTimeout` (src/runtime.ts), `webhooks` (src/server/webhooks.ts). The same
+ * dispatch by `:crm` will carry `/crm-actions/:crm/...` (workflow actions) later.
+ */
+export interface ConnectorEdge {
+  /** The CRM's name as users know it, for pages and messages ("HubSpot"). */
+  readonly label: string;
+  /**
+   * The key under which the install answer also carries the account id, for clients of the
+   * first, single-CRM release (HubSpot: `portalId`); the answer always has `accountId`.
+   */
+  readonly accountField?: string;
+  readonly limits: ConnectorLimits;
+  /**
+   * Sets the deadline of this connector's requests started from now on (configuration, or
+   * `limits.requestTimeoutMs` by default). Process-wide: the HTTP agents are shared.
+   */
+  setRequestTimeout(ms: number): void;
+  /** Absent for a CRM that reports changes another way (Salesforce: change data capture). */
+  readonly webhooks?: ConnectorWebhooks;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Connector extends ConnectorEdge {
   /** The registry key (connectors/index.ts) and the `crm` stored on each installation. */
   readonly id: CrmId;
   readonly oauth: {
@@ -217,7 +310,7 @@ export interface Connector {
     exchangeCode(app: OAuthApp, params: { code: string; redirectUri: string }): Promise<TokenSet>;
     /** Gets a new access token. Throws SwayError('DISCONNECTED') when the CRM revoked access. */
     refresh(app: OAuthApp, refreshToken: string): Promise<TokenSet>;
-    /** Reads which account and scopes a fresh access token belongs to. */
+    /** Reads which account and scopes a fresh access token belongs to (and its own API host, if it has one). */
     accountInfo(app: OAuthApp, accessToken: string): Promise<AccountInfo>;
   };
   /** Creates Sway's field group and catalogue fields that are missing; idempotent. */

@@ -44,7 +44,7 @@ program
   .description('run the HTTP server (install flow, ingest API); with the embedded store it also runs the workers')
   .option('--no-workers', 'do not run workers in this process (needs DATABASE_URL: PGlite is single-process)')
   .action(async (opts: { workers: boolean }) => {
-    const config = loadConfigOrExit();
+    const config = loadConfigOrExit(processEnv(), { crms: 'required' });
     const workers = opts.workers || config.store.kind === 'pglite';
     const { startRuntime } = await import('./runtime.ts');
     const rt = await startRuntime(config, { server: true, workers }).catch(fail);
@@ -56,7 +56,7 @@ program
   .command('worker')
   .description('run job workers only (scale out with PostgreSQL; the embedded store allows one process)')
   .action(async () => {
-    const config = loadConfigOrExit();
+    const config = loadConfigOrExit(processEnv(), { crms: 'required' });
     if (config.store.kind === 'pglite') {
       process.stderr.write('sway: `sway worker` needs DATABASE_URL (the embedded store is single-process; `sway serve` runs workers itself)\n');
       process.exit(2);

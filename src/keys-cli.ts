@@ -14,7 +14,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadConfigOrExit } from './config.ts';
+import { loadConfigOrExit, processEnv } from './config.ts';
 import { issueApiKey, listApiKeys, revokeKeys } from './store/api-keys.ts';
 import { openStore, type Db } from './store/db.ts';
 import { getInstallation } from './store/installations.ts';
@@ -30,7 +30,7 @@ export interface KeysCommandOptions {
 const Uuid = z.uuid();
 
 async function openFromEnvironment() {
-  const store = await openStore(loadConfigOrExit());
+  const store = await openStore(loadConfigOrExit(processEnv(), { crms: 'ignored' }));
   return { db: store.db, close: () => store.close() };
 }
 

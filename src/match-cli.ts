@@ -24,19 +24,15 @@ import { getInstallation } from './store/installations.ts';
 import { allMatches } from './store/matches.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Settings these commands never read but the configuration schema requires. */
-const UNUSED = {
-  HUBSPOT_CLIENT_ID: 'unused-by-sway-match',
-  HUBSPOT_CLIENT_SECRET: 'unused-by-sway-match',
-  SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
-};
+/** The token key, which these commands never use but the configuration schema requires. */
+const UNUSED = { SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
 
 async function withInstallation<T>(env: Record<string, string | undefined>, installationId: string, body: (db: Awaited<ReturnType<typeof openStore>>['db']) => Promise<T>): Promise<T | number> {
   if (!UUID.test(installationId)) {
     process.stderr.write(`sway: --installation must be an installation id (a uuid), got ${JSON.stringify(installationId)}\n`);
     return 2;
   }
-  const store = await openStore(loadConfigOrExit({ ...env, ...UNUSED }));
+  const store = await openStore(loadConfigOrExit({ ...env, ...UNUSED }, { crms: 'ignored' }));
   try {
     if (!(await getInstallation(store.db, installationId))) {
       process.stderr.write(`sway: no installation ${installationId} in this store\n`);

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { loadConfigOrExit } from './config.ts';
+import { loadConfigOrExit, processEnv } from './config.ts';
 import { openStore, type Db } from './store/db.ts';
 import { getInstallation } from './store/installations.ts';
 import { resolvePerson } from './store/people.ts';
@@ -68,7 +68,7 @@ async function countLinks(db: Db, installationId: string, personId: number): Pro
 
 /** Opens the configured store; Redis only when a job is to be queued. */
 async function openFromEnvironment(): Promise<PeopleCommandDeps> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(processEnv(), { crms: 'ignored' });
   const store = await openStore(config);
   return {
     db: store.db,

@@ -7,14 +7,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { UserFacingError } from './domain/errors.ts';
-import { accessDepsFrom, type JobContext } from './jobs/context.ts';
+import { accessDepsFrom, configuredCrms, type JobContext } from './jobs/context.ts';
 import { assertRedisReachable, closeQueues, createQueues, redisConnection, type Queues } from './jobs/queues.ts';
 import { reassertSchedules, sweepAbandonedRuns } from './jobs/startup.ts';
 import { startWorkers, type Workers } from './jobs/workers.ts';
-import { setRequestTimeout } from '../connectors/hubspot/client.ts';
+import { connectors } from '../connectors/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp } from './server/app.ts';
 import { openStore, type Store } from './store/db.ts';
+import { fillApiBaseUrls } from './store/installations.ts';
 
 export interface Runtime {
   config: Config;
@@ -34,7 +35,12 @@ export async function startRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   await assertRedisReachable(config.redis.url);
   const store = await openStore(config);
-  setRequestTimeout(config.hubspot.timeoutMs);
+  for (const [crm, c] of configuredCrms(config)) {
+    const connector = connectors[crm];
+    connector.setRequestTimeout(c.timeoutMs ?? connector.limits.requestTimeoutMs);
+    // Installations from before they carried their API host (migration 0012) get the configured one.
+    await fillApiBaseUrls(store.db, crm, c.oauthApp.apiBaseUrl);
+  }
   const connection = redisConnection(config.redis.url);
   const queues = createQueues(connection, config.redis.prefix, { attempts: config.jobs.attempts, scoreDebounceMs: config.jobs.scoreDebounceMs });
   const jobs: JobContext = { db: store.db, queues, logger, access: accessDepsFrom(config, store.db, connection), pushConcurrency: config.pushConcurrency, matching: config.matching };

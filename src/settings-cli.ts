@@ -18,12 +18,8 @@ import { settingsOf } from './sync/installation-settings.ts';
 import { applySettingsPatch, presentSettings, settingsPatchIssues, SettingsPatchSchema, storedSettingsKeys } from './sync/settings.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Settings these commands never read but the configuration schema requires (as in match-cli.ts). */
-const UNUSED = {
-  HUBSPOT_CLIENT_ID: 'unused-by-sway-settings',
-  HUBSPOT_CLIENT_SECRET: 'unused-by-sway-settings',
-  SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
-};
+/** The token key, which these commands never use but the configuration schema requires (as in match-cli.ts). */
+const UNUSED = { SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
 
 const fail = (message: string): number => {
   process.stderr.write(`sway: ${message}\n`);
@@ -61,7 +57,7 @@ export function registerSettingsCommands(program: Command, env: Record<string, s
 
   const withStore = async (installationId: string, body: (db: Awaited<ReturnType<typeof openStore>>['db']) => Promise<number>): Promise<number> => {
     if (!UUID.test(installationId)) return fail(`--installation must be an installation id (a uuid), got ${JSON.stringify(installationId)}`);
-    const store = await openStore(loadConfigOrExit({ ...env, ...UNUSED }));
+    const store = await openStore(loadConfigOrExit({ ...env, ...UNUSED }, { crms: 'ignored' }));
     try {
       if (!(await getInstallation(store.db, installationId))) return fail(`no installation ${installationId} in this store`);
       return await body(store.db);

@@ -12,9 +12,17 @@ import { HUBSPOT_SEARCH_RESULT_CAP, searchContacts, searchDeals } from './search
 import { provision } from './schema.ts';
 import { hubspotSettingsDefaults } from './settings-defaults.ts';
 import { hubspotStages } from './stages.ts';
+import { setRequestTimeout } from './client.ts';
+import { HUBSPOT_LIMITS } from './limits.ts';
+import { receiveWebhook } from './webhooks.ts';
 
 export const hubspot = {
   id: 'hubspot',
+  label: 'HubSpot',
+  accountField: 'portalId',
+  limits: HUBSPOT_LIMITS,
+  setRequestTimeout,
+  webhooks: { receive: receiveWebhook },
   oauth: { authorizeUrl, exchangeCode, refresh, accountInfo },
   provision,
   // Reads: contacts and deals (with their pipelines). Writes: the batch update endpoints, 100 a call.

@@ -95,5 +95,6 @@ export async function accountInfo(app: OAuthApp, accessToken: string): Promise<A
       ? classifyHubSpotResponse(401, null, undefined, `${what} (token not active)`)
       : classifyHubSpotResponse(502, null, undefined, `${what} (unexpected response shape)`);
   }
-  return { accountId: String(parsed.data.hub_id), accountDomain: parsed.data.hub_domain ?? null, scopes: parsed.data.scopes };
+  // One API host serves every portal: the configured one.
+  return { accountId: String(parsed.data.hub_id), accountDomain: parsed.data.hub_domain ?? null, scopes: parsed.data.scopes, apiBaseUrl: app.apiBaseUrl };
 }

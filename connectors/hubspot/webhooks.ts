@@ -17,6 +17,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChangeEvent, ChangeKind, ChangeObjectType } from '../../src/domain/change-events.ts';
+import { formatIssues } from '../../src/domain/signals.ts';
+import type { OAuthApp, WebhookOutcome, WebhookRequest } from '../connector.ts';
 
 export const SIGNATURE_HEADER = 'x-hubspot-signature-v3';
 export const TIMESTAMP_HEADER = 'x-hubspot-request-timestamp';
@@ -164,4 +166,42 @@ export function toChangeEvents(events: HubSpotWebhookEvent[]): { events: ChangeE
     if (c) out.push(c);
   }
   return { events: out, ignored: events.length - out.length };
+}
+
+/**
+ * Refusals, with HubSpot's retry rules in mind (it retries timeouts, 429 and 5xx, never 4xx):
+ * 401 for a request that is not HubSpot's, 400 for one that cannot be read; both would fail
+ * the same way again.
+ */
+const REJECTIONS = {
+  missing: { code: 'SIGNATURE_MISSING', message: 'X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required' },
+  stale: { code: 'SIGNATURE_EXPIRED', message: 'the request timestamp is more than 5 minutes from now' },
+  'bad-signature': { code: 'SIGNATURE_INVALID', message: 'the request signature does not match' },
+} as const;
+
+/** The connector's `webhooks.receive`: signature v3 first, then the payload's shape, then the mapping. */
+export function receiveWebhook(app: OAuthApp, req: WebhookRequest): WebhookOutcome {
+  const check = verifySignatureV3({
+    clientSecret: app.clientSecret,
+    method: req.method,
+    uri: req.uri,
+    rawBody: req.rawBody,
+    timestamp: req.header(TIMESTAMP_HEADER),
+    signature: req.header(SIGNATURE_HEADER),
+    nowMs: req.nowMs,
+  });
+  if (!check.ok) return { ok: false, status: 401, ...REJECTIONS[check.reason], reason: check.reason };
+  let json: unknown;
+  try {
+    json = JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    return { ok: false, status: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON', reason: 'malformed-json' };
+  }
+  const parsed = HubSpotWebhookBatchSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = formatIssues(parsed.error);
+    return { ok: false, status: 400, code: 'INVALID_WEBHOOK', message: `the events could not be read: ${issues.length} problem(s)`, reason: 'unexpected-shape', issues };
+  }
+  const { events, ignored } = toChangeEvents(parsed.data);
+  return { ok: true, events, received: parsed.data.length, ignored };
 }

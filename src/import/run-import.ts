@@ -245,16 +245,12 @@ export interface ImportCommandOptions {
 }
 
 /**
- * Settings `sway import` never uses (it touches no OAuth token and calls no CRM) but the
- * configuration schema requires. Placeholders fill them so an operator can import with only
- * DATABASE_URL/PGLITE_DIR (and optionally REDIS_URL) set; they override whatever the
- * environment holds, so a missing or malformed HubSpot setting cannot stop an import.
+ * The token key, which `sway import` never uses (it touches no OAuth token and calls no CRM)
+ * but the configuration schema requires: a placeholder, so an operator can import with only
+ * DATABASE_URL/PGLITE_DIR (and optionally REDIS_URL) set. The CRM blocks are not read at all
+ * (`crms: 'ignored'`), so a missing or malformed CRM setting cannot stop an import.
  */
-const UNUSED_BY_IMPORT = {
-  HUBSPOT_CLIENT_ID: 'unused-by-sway-import',
-  HUBSPOT_CLIENT_SECRET: 'unused-by-sway-import',
-  SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
-};
+const UNUSED_BY_IMPORT = { SWAY_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -275,7 +271,7 @@ export async function runImportCommand(file: string, opts: ImportCommandOptions,
   const unreadable = await checkReadable(file);
   if (unreadable) return usage(`${file}: ${unreadable}`);
 
-  const config = loadConfigOrExit({ ...env, ...UNUSED_BY_IMPORT });
+  const config = loadConfigOrExit({ ...env, ...UNUSED_BY_IMPORT }, { crms: 'ignored' });
   const store = await openStore(config);
   try {
     if (!UUID.test(opts.installation) || !(await getInstallation(store.db, opts.installation))) {

@@ -1,11 +1,11 @@
 /** What every job handler gets: the store, the queues, config-derived settings, a logger. */
 import type { Redis } from 'ioredis';
-import type { OAuthApp } from '../../connectors/connector.ts';
-import type { Config } from '../config.ts';
+import { connectors, type CrmId } from '../../connectors/index.ts';
+import type { Config, CrmConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Db } from '../store/db.ts';
 import type { AccessDeps } from '../sync/access.ts';
-import { RateBudget } from '../sync/rate-budget.ts';
+import { budgetPolicies, RateBudget } from '../sync/rate-budget.ts';
 import type { Queues } from './queues.ts';
 
 export interface JobContext {
@@ -19,25 +19,29 @@ export interface JobContext {
   matching: { partitions: number; fullEveryMs: number };
 }
 
-export function oauthAppFrom(config: Config): OAuthApp {
-  const { clientId, clientSecret, appBaseUrl, apiBaseUrl, scopes } = config.hubspot;
-  return { clientId, clientSecret, appBaseUrl, apiBaseUrl, scopes };
-}
-
+/**
+ * Token access for every configured CRM: its OAuth app from configuration and a shared rate
+ * budget built from the limits its connector declares, with the configured overrides.
+ */
 export function accessDepsFrom(config: Config, db: Db, redis: Redis): AccessDeps {
-  const r = config.hubspot.rateLimit;
-  const budget = new RateBudget(redis, config.redis.prefix, {
-    standard: { limit: r.limit, intervalMs: r.intervalMs, share: r.share },
-    // Search: HubSpot's 5/s, with the same headroom share.
-    search: { limit: r.searchLimit, intervalMs: 1000, share: r.share },
-  });
+  const crms: AccessDeps['crms'] = {};
+  for (const [crm, c] of configuredCrms(config)) {
+    crms[crm] = { oauthApp: c.oauthApp, budget: new RateBudget(redis, config.redis.prefix, budgetPolicies(connectors[crm].limits, c.limits)) };
+  }
   return {
     db,
     encryptionKey: config.encryptionKey,
-    oauthApp: oauthAppFrom(config),
+    crms,
     refreshMarginMs: config.tokenRefreshMarginMs,
     redis,
     prefix: config.redis.prefix,
-    budget,
   };
+}
+
+/** The configured CRMs with their settings, in registry order. */
+export function configuredCrms(config: Config): [CrmId, CrmConfig][] {
+  return (Object.keys(connectors) as CrmId[]).flatMap((crm) => {
+    const c = config.crms[crm];
+    return c ? [[crm, c] as [CrmId, CrmConfig]] : [];
+  });
 }

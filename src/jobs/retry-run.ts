@@ -24,7 +24,7 @@ export function registerRunCommands(program: Command, env: Record<string, string
     .action(async (opts: { installation: string; kind: string }) => {
       if (!UUID.test(opts.installation)) return usage(`--installation must be an installation id (a uuid), got ${JSON.stringify(opts.installation)}`);
       if (!(RETRYABLE_KINDS as readonly string[]).includes(opts.kind)) return usage(`--kind must be one of ${RETRYABLE_KINDS.join(', ')}, got ${JSON.stringify(opts.kind)}`);
-      const config = loadConfigOrExit(env);
+      const config = loadConfigOrExit(env, { crms: 'ignored' });
       // Loaded when the command runs: `sway` starts every command, and BullMQ costs startup time.
       const [{ openStore }, { getInstallation }, { assertRedisReachable, closeQueues, createQueues, enqueue, redisConnection }] = await Promise.all([
         import('../store/db.ts'),

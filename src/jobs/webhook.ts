@@ -1,6 +1,6 @@
 /**
- * webhook: applies the change events a CRM sent (stored by the webhook routes in src/server)
- * to the store, oldest first — events arrive unordered, so the order is occurredAt's, not the
+ * webhook: applies the change events a CRM sent (stored by src/server/webhooks.ts) to
+ * the store, oldest first — events arrive unordered, so the order is occurredAt's, not the
  * arrival's.
  *
  * - contact created / updated / restored: the ids are collected and read back from the CRM in

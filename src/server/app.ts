@@ -7,13 +7,13 @@ import { errorHandler, sendError } from './http-errors.ts';
 import { identityRoutes } from './identity.ts';
 import { keysRoutes } from './keys.ts';
 import { matchesRoutes } from './matches.ts';
-import { hubspotOAuthRoutes } from './oauth-hubspot.ts';
+import { oauthRoutes } from './oauth.ts';
 import { peopleRoutes } from './people.ts';
 import { apiRateLimit, installRateLimit } from './rate-limits.ts';
 import { runsRoutes } from './runs.ts';
 import { settingsRoutes } from './settings.ts';
 import { signalsRoutes } from './signals.ts';
-import { hubspotWebhookRoutes } from './webhooks-hubspot.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -30,9 +30,11 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/api/v1', apiRateLimit(ctx));
   const installLimit = installRateLimit(ctx);
   app.use('/oauth', (req, res, next) => (/^\/[^/]+\/install\/?$/.test(req.path) ? installLimit(req, res, next) : next()));
-  app.use(hubspotOAuthRoutes(ctx));
+  // The CRM edge dispatches on :crm through the connector registry (src/server/crm-route.ts);
+  // /crm-actions/:crm/… (workflow actions) will be mounted the same way.
+  app.use(oauthRoutes(ctx));
   app.use(signalsRoutes(ctx));
-  app.use(hubspotWebhookRoutes(ctx));
+  app.use(webhookRoutes(ctx));
   app.use(runsRoutes(ctx));
   app.use(identityRoutes(ctx));
   app.use(peopleRoutes(ctx));

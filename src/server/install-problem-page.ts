@@ -1,7 +1,7 @@
 /**
  * The page a browser sees when an install does not complete (declined consent, a callback from
  * another browser, an expired link): what happened and a link to start again. API clients that
- * ask for JSON get the usual error body instead (oauth-hubspot.ts).
+ * ask for JSON get the usual error body instead (oauth.ts).
  */
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

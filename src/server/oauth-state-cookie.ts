@@ -1,10 +1,10 @@
 /**
  * Binds an OAuth `state` to the browser that started the install (issue 10, item 5). Without
- * it, an attacker could start an install, stop at HubSpot's redirect and send the callback link
+ * it, an attacker could start an install, stop at the CRM's redirect and send the callback link
  * (code + state, both valid) to a victim: completed in the victim's browser, it installed the
- * attacker's portal there. /install now sets the state in an HttpOnly cookie, and the callback
+ * attacker's CRM account there. /install now sets the state in an HttpOnly cookie, and the callback
  * is accepted only when that browser's cookie holds the same state (compared by hash, in
- * constant time). SameSite=Lax lets the cookie ride along on HubSpot's top-level redirect back.
+ * constant time). SameSite=Lax lets the cookie ride along on the CRM's top-level redirect back.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';

@@ -3,7 +3,7 @@
  * data (secret-box.ts) and only ever unsealed in memory by src/sync/access.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AccountInfo, CrmId, TokenSet } from '../../connectors/connector.ts';
 import type { Db } from './db.ts';
 import { installations } from './schema.ts';
@@ -11,7 +11,11 @@ import { decryptSecret, encryptSecret } from './secret-box.ts';
 
 export type Installation = typeof installations.$inferSelect;
 
-/** Creates the installation for a CRM account, or updates it on reinstall (same id kept). */
+/**
+ * Creates the installation for a CRM account, or updates it on reinstall (same id kept).
+ * The install flow always passes `account.apiBaseUrl` (the account's own API host, else the
+ * CRM app's); rows written without one use the configured host (src/sync/access.ts).
+ */
 export async function saveInstallation(
   db: Db,
   key: Buffer,
@@ -28,6 +32,7 @@ export async function saveInstallation(
     const id = existing?.id ?? randomUUID();
     const values = {
       accountDomain: account.accountDomain,
+      apiBaseUrl: account.apiBaseUrl ?? null,
       scopes: account.scopes,
       accessTokenSealed: encryptSecret(key, tokens.accessToken, id),
       refreshTokenSealed: encryptSecret(key, tokens.refreshToken, id),
@@ -68,6 +73,19 @@ export async function saveTokens(db: Db, key: Buffer, id: string, tokens: TokenS
 
 export async function markDisconnected(db: Db, id: string): Promise<void> {
   await db.update(installations).set({ status: 'disconnected', updatedAt: new Date() }).where(eq(installations.id, id));
+}
+
+/**
+ * Gives a CRM's installations from before migration 0012 (no API host stored) the configured
+ * one; run at start for each configured CRM. Returns how many rows it filled.
+ */
+export async function fillApiBaseUrls(db: Db, crm: CrmId, apiBaseUrl: string): Promise<number> {
+  const rows = await db
+    .update(installations)
+    .set({ apiBaseUrl })
+    .where(and(eq(installations.crm, crm), isNull(installations.apiBaseUrl)))
+    .returning({ id: installations.id });
+  return rows.length;
 }
 
 export async function countInstallations(db: Db): Promise<number> {

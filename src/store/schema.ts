@@ -38,6 +38,13 @@ export const installations = pgTable(
     /** The CRM account: its portal, hub or org id, as the connector reads it (AccountInfo.accountId). */
     accountId: text('account_id').notNull(),
     accountDomain: text('account_domain'),
+    /**
+     * The account's API host (connectors/connector.ts AccountInfo.apiBaseUrl): every session of
+     * the installation calls it. Null on rows from before migration 0012 until the next start
+     * fills in the configured host (fillApiBaseUrls in installations.ts), and on rows made
+     * without the install flow (tests, benchmarks): sessions then use the configured host.
+     */
+    apiBaseUrl: text('api_base_url'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     /** AES-256-GCM sealed (see secret-box.ts), installation id bound as associated data. */
     accessTokenSealed: text('access_token_sealed').notNull(),

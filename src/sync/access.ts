@@ -1,13 +1,16 @@
 /**
  * Live sessions for one installation. Tokens are unsealed in memory only; an access token is
- * refreshed when it has less than the configured margin left (HubSpot's live 30 minutes:
- * refresh ahead of expiry, not on 401) or when the CRM rejected it. A refresh happens once
+ * refreshed when it has less than the configured margin left (tokens that live
+ * 30 minutes at the first connector: refresh ahead of expiry, not on 401) or when the CRM rejected it. A refresh happens once
  * across every worker: a Redis lock serialises it, and whoever waited re-reads the token the
  * winner stored. A revoked refresh token marks the installation disconnected, so every later
  * call stops before reaching the CRM.
  *
- * Each session carries request hooks: the shared per-account rate budget before a request,
- * and the daily request/error counts (and 429 penalties) after it.
+ * Each installation is served by its own CRM's connector, with that CRM's OAuth app from
+ * configuration, and its sessions call the API host stored on the installation (a Salesforce
+ * org has its own instance URL). Each session carries request hooks: that CRM's shared
+ * per-account rate budget before a request, and the daily request/error counts (and 429
+ * penalties) after it.
  */
 import type { Redis } from 'ioredis';
 import type { CrmSession, OAuthApp, RequestHooks } from '../../connectors/connector.ts';
@@ -19,15 +22,22 @@ import { countRequest } from '../store/request-stats.ts';
 import type { RateBudget } from './rate-budget.ts';
 import { RedisLock } from './redis-lock.ts';
 
+/** What one configured CRM contributes to token access. */
+export interface CrmAccess {
+  oauthApp: OAuthApp;
+  /** The shared per-account budget built from the connector's limits (src/jobs/context.ts). */
+  budget: RateBudget;
+}
+
 export interface AccessDeps {
   db: Db;
   encryptionKey: Buffer;
-  oauthApp: OAuthApp;
+  /** The CRMs this process is configured for; an installation of any other cannot get a session. */
+  crms: Partial<Record<CrmId, CrmAccess>>;
   refreshMarginMs: number;
   redis: Redis;
   /** Redis key prefix (the queue prefix), so tenants of one Redis stay apart. */
   prefix: string;
-  budget: RateBudget;
   now?: () => number;
 }
 
@@ -49,7 +59,7 @@ export async function sessionFor(deps: AccessDeps, installationId: string, rejec
         const fresh = await activeInstallation(deps, installationId);
         const current = unsealTokens(deps.encryptionKey, fresh);
         if (current.accessToken !== tokens.accessToken) return session(deps, fresh, current.accessToken);
-        const next = await connectors[inst.crm as CrmId].oauth.refresh(deps.oauthApp, current.refreshToken).catch(async (err) => {
+        const next = await connectors[inst.crm as CrmId].oauth.refresh(crmAccess(deps, inst).oauthApp, current.refreshToken).catch(async (err) => {
           if (err instanceof SwayError && err.code === 'DISCONNECTED') await markDisconnected(deps.db, installationId);
           throw err;
         });
@@ -76,19 +86,30 @@ async function activeInstallation(deps: AccessDeps, installationId: string): Pro
   return inst;
 }
 
-function session(deps: AccessDeps, inst: Installation, accessToken: string): CrmSession {
-  return { apiBaseUrl: deps.oauthApp.apiBaseUrl, accessToken, accountId: inst.accountId, hooks: requestHooks(deps, inst) };
+/** The installation's CRM as this process has it configured. */
+function crmAccess(deps: AccessDeps, inst: Installation): CrmAccess {
+  const access = Object.hasOwn(deps.crms, inst.crm) ? deps.crms[inst.crm as CrmId] : undefined;
+  if (!access) throw new SwayError('INTERNAL', `installation ${inst.id} belongs to ${inst.crm}, which this process is not configured for (README: Configuration)`);
+  return access;
 }
 
-function requestHooks(deps: AccessDeps, inst: Installation): RequestHooks {
+function session(deps: AccessDeps, inst: Installation, accessToken: string): CrmSession {
+  const crm = crmAccess(deps, inst);
+  // Null for rows the install flow did not write (src/store/schema.ts): the app's host, which
+  // is every account's for a CRM with one API host.
+  const apiBaseUrl = inst.apiBaseUrl ?? crm.oauthApp.apiBaseUrl;
+  return { apiBaseUrl, accessToken, accountId: inst.accountId, hooks: requestHooks(crm.budget, deps, inst) };
+}
+
+function requestHooks(budget: RateBudget, deps: AccessDeps, inst: Installation): RequestHooks {
   const account = `${inst.crm}:${inst.accountId}`;
   return {
-    beforeRequest: (kind) => deps.budget.acquire(account, kind),
+    beforeRequest: (kind) => budget.acquire(account, kind),
     async afterResponse(kind, status, headers) {
       await countRequest(deps.db, inst.id, status);
       if (status === 429) {
         const retryAfter = Number(headers['retry-after'] ?? headers['Retry-After']);
-        await deps.budget.penalize(account, kind, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+        await budget.penalize(account, kind, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
       }
     },
   };

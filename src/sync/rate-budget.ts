@@ -6,22 +6,81 @@
  * our clock view was off) blocks the account for Retry-After — or a full interval — and
  * lowers `adapt`, which grows back once the account has been quiet (no 429) for
  * RECOVER_AFTER_INTERVALS: by RECOVER_STEP per further interval, so from the 30% floor to the
- * full share in 17 intervals (under 3 minutes at HubSpot's 10 s window; issue 17 saw it stay at
- * the floor for 5 minutes). Search calls have their own budget.
+ * full share in 17 intervals (under 3 minutes at a 10 s window; issue 17 saw it stay at
+ * the floor for 5 minutes). Search calls have their own budget, and a connector may declare a daily allowance (DAILY).
  *
  * Hand-written rather than a limiter library because none found shares a sliding window
  * across processes with Redis time and honours a server-sent pause (Bottleneck's Redis
  * mode is reservoir-based and the SDK's own Bottleneck is per-process).
  */
 import type { Redis } from 'ioredis';
+import type { ConnectorLimits } from '../../connectors/connector.ts';
+import type { CrmLimitOverrides } from '../config.ts';
+import { SwayError } from '../domain/errors.ts';
 
 export interface BudgetPolicy {
-  /** Requests the CRM allows per interval (HubSpot OAuth apps: 100 / 10 s). */
+  /** Requests the CRM allows per interval (e.g. 100 / 10 s; the connector declares it). */
   limit: number;
   intervalMs: number;
   /** Share of the limit Sway uses (headroom for clocks, latency and others): default 0.9. */
   share: number;
 }
+
+/**
+ * A CRM's budget policies: the limits its connector declares (connectors/connector.ts
+ * `limits`), each field overridden by the operator's configuration when set, all at the
+ * configured share. A kind the connector does not list separately draws on `standard`.
+ */
+export function budgetPolicies(limits: ConnectorLimits, overrides: CrmLimitOverrides): BudgetPolicies {
+  const policy = (kind: 'standard' | 'search'): BudgetPolicy | undefined => {
+    const declared = limits.burst[kind];
+    if (!declared) return undefined;
+    const o = overrides.burst[kind] ?? {};
+    return { limit: o.requests ?? declared.requests, intervalMs: o.intervalMs ?? declared.intervalMs, share: overrides.share };
+  };
+  const search = policy('search');
+  const dailyLimit = limits.daily && (overrides.daily?.requests ?? limits.daily.requests);
+  return { standard: policy('standard')!, ...(search ? { search } : {}), ...(dailyLimit ? { daily: { limit: dailyLimit, share: overrides.share } } : {}) };
+}
+
+/** A rolling 24-hour allowance per account (Salesforce's DailyApiRequests), shared by every request kind. */
+export interface DailyPolicy {
+  limit: number;
+  share: number;
+}
+
+export interface BudgetPolicies {
+  standard: BudgetPolicy;
+  search?: BudgetPolicy;
+  daily?: DailyPolicy;
+}
+
+/**
+ * The daily allowance as hourly counts in one hash (one key, so Redis Cluster can run it):
+ * the last 24 hours' sum admits a request while under the allowance; otherwise the answer is
+ * how long until the oldest counted hour leaves the window. Hour granularity: a request may be
+ * counted up to an hour longer than the CRM counts it, which errs on the safe side.
+ */
+const DAILY = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local hour = math.floor(now / 3600000)
+local fields = redis.call('HGETALL', KEYS[1])
+local total, oldest = 0, hour
+for i = 1, #fields, 2 do
+  local h = tonumber(fields[i])
+  if h <= hour - 24 then
+    redis.call('HDEL', KEYS[1], fields[i])
+  else
+    total = total + tonumber(fields[i + 1])
+    if h < oldest then oldest = h end
+  end
+end
+if total >= tonumber(ARGV[1]) then return math.max(1, (oldest + 24) * 3600000 - now) end
+redis.call('HINCRBY', KEYS[1], tostring(hour), 1)
+redis.call('PEXPIRE', KEYS[1], 25 * 3600000)
+return 0
+`;
 
 // The usable share now: the stored factor plus STEP per whole interval beyond AFTER quiet
 // ones since the last 429 (adaptKey; atKey holds when that 429 came).
@@ -95,7 +154,7 @@ export class RateBudget {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly policies: { standard: BudgetPolicy; search?: BudgetPolicy },
+    private readonly policies: BudgetPolicies,
   ) {}
 
   private keys(account: string, kind: 'standard' | 'search') {
@@ -107,8 +166,18 @@ export class RateBudget {
     return (kind === 'search' && this.policies.search) || this.policies.standard;
   }
 
-  /** Waits until the account may make one more request of this kind. */
+  /**
+   * Waits until the account may make one more request of this kind. A spent daily allowance
+   * is not waited out (that can be hours): it throws SwayError('RATE_LIMITED') with the wait as
+   * retryAfterMs, so the queue delays the job (src/sync/retry.ts).
+   */
   async acquire(account: string, kind: 'standard' | 'search' = 'standard', signal?: AbortSignal): Promise<void> {
+    const daily = this.policies.daily;
+    if (daily) {
+      const allowed = Math.max(1, Math.floor(daily.limit * daily.share));
+      const wait = Number(await this.redis.eval(DAILY, 1, `${this.prefix}:budget:{${account}}:daily`, allowed));
+      if (wait > 0) throw new SwayError('RATE_LIMITED', `the account's daily request allowance (Sway's share: ${allowed}) is used up`, { retryAfterMs: wait });
+    }
     const p = this.policy(kind);
     const allowed = Math.max(1, Math.floor(p.limit * p.share));
     for (;;) {

@@ -33,21 +33,6 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * file no longer needs it, so the list can only shrink.
  */
 const ALLOWED: Readonly<Record<string, string>> = {
-  // edge (items 1–3: per-CRM configuration, installations' CRM and API base URL, the HTTP edge)
-  'src/config.ts': 'edge',
-  'src/jobs/context.ts': 'edge',
-  'src/sync/access.ts': 'edge',
-  'src/sync/rate-budget.ts': 'edge',
-  'src/runtime.ts': 'edge',
-  'src/server/app.ts': 'edge',
-  'src/server/oauth-hubspot.ts': 'edge',
-  'src/server/oauth-state-cookie.ts': 'edge',
-  'src/server/webhooks-hubspot.ts': 'edge',
-  'src/server/install-problem-page.ts': 'edge',
-  'src/server/installed-page.ts': 'edge',
-  'src/match-cli.ts': 'edge', // fake HUBSPOT_* values: `sway match` with no CRM variables
-  'src/settings-cli.ts': 'edge', // same for `sway settings`
-  'src/import/run-import.ts': 'edge', // same for `sway import`
 };
 
 const CONFIG_BEGIN = '// --- per-CRM configuration: begin';

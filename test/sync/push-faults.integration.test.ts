@@ -70,7 +70,7 @@ describe('shared budget under contention', () => {
     const budgetDeps = { ...deps() };
     const { RateBudget, ADAPT_FACTOR, MIN_ADAPT } = await import('../../src/sync/rate-budget.ts');
     const budget = new RateBudget(h.rt.jobs.access.redis, `${h.rt.config.redis.prefix}-contention`, { standard: { limit: LIMIT, intervalMs: WINDOW_MS, share: SHARE } });
-    const access = { ...h.rt.jobs.access, budget };
+    const access = { ...h.rt.jobs.access, crms: { hubspot: { ...h.rt.jobs.access.crms.hubspot!, budget } } };
     budgetDeps.session = (rejected?: string) => sessionFor(access, installationId, rejected);
     h.sandbox.setFaults({ contention: CONTENTION, rate5xx: 0.05, seed: 3 });
     const mark = h.sandbox.requests.length;

@@ -1,0 +1,1 @@
+ALTER TABLE "installations" ADD COLUMN "api_base_url" text;
