@@ -22,7 +22,7 @@ import type { ChangeObjectType } from '../domain/change-events.ts';
 import { personMention } from '../domain/link-rules.ts';
 import type { Db } from './db.ts';
 import { bumpPeopleEpoch } from './person-id-cache.ts';
-import { crmRecords, people, personAliases, personLinks, pushedValues } from './schema.ts';
+import { campaignMembers, campaigns, crmRecords, people, personAliases, personLinks, pushedValues, stageTransitions } from './schema.ts';
 import { scrubEventsFor } from './webhook-events.ts';
 
 export interface PurgeResult {
@@ -49,9 +49,10 @@ export async function purgePerson(
     const records = options.withCrmRecords ? linked : [];
     for (const type of new Set(records.map((r) => r.objectType))) {
       const ids = records.filter((r) => r.objectType === type).map((r) => r.crmId);
-      for (const t of [pushedValues, crmRecords] as const) {
+      for (const t of [pushedValues, crmRecords, stageTransitions] as const) {
         await tx.delete(t).where(and(eq(t.installationId, installationId), eq(t.objectType, type), inArray(t.crmId, ids)));
       }
+      if (type === 'contact') await dropCampaignMembership(tx, installationId, ids);
     }
     // Scoped by installation: a person id from another tenant deletes nothing.
     const [person] = await tx
@@ -117,12 +118,24 @@ export async function purgeByCrmRecord(
     const result: PurgeResult = personId !== null
       ? await purgePerson(tx, installationId, personId, { withCrmRecords: true })
       : { personDeleted: false, records: [] };
-    for (const t of [personLinks, pushedValues, crmRecords] as const) {
+    for (const t of [personLinks, pushedValues, crmRecords, stageTransitions] as const) {
       await tx.delete(t).where(and(eq(t.installationId, installationId), eq(t.objectType, objectType), eq(t.crmId, crmId)));
     }
+    if (objectType === 'contact') await dropCampaignMembership(tx, installationId, [crmId]);
     await scrubEventsFor(tx, installationId, objectType, crmId);
     if (!result.records.some((r) => r.objectType === objectType && r.crmId === crmId)) result.records.push({ objectType, crmId });
     return result;
   });
 }
 
+
+/**
+ * An erased contact leaves the campaigns it was assigned to: its member row names the CRM record
+ * (and its stage at start). The campaign's counts shrink by that unit, which is what erasure asks;
+ * its assignment of everyone else is unchanged (a hash of campaign and unit).
+ */
+async function dropCampaignMembership(tx: Db, installationId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  const ofInstallation = tx.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.installationId, installationId));
+  await tx.delete(campaignMembers).where(and(inArray(campaignMembers.campaignId, ofInstallation), inArray(campaignMembers.contactId, contactIds)));
+}

@@ -13,7 +13,7 @@ import { jobId } from '../../src/jobs/queues.ts';
 import { scoreJob } from '../../src/jobs/score.ts';
 import { webhookJob } from '../../src/jobs/webhook.ts';
 import { listRuns } from '../../src/store/runs.ts';
-import { crmRecords, people, personLinks, pushedValues, webhookEvents } from '../../src/store/schema.ts';
+import { crmRecords, people, personLinks, pushedValues, stageTransitions, webhookEvents } from '../../src/store/schema.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -306,6 +306,12 @@ describe('webhook events: deletions, merges, privacy deletions', () => {
     expect((await deliver([event('contact.propertyChange', ids.gdpr!, { propertyName: 'email', propertyValue: CONTACTS.gdpr })])).status).toBe(204);
     await webhookJob(h.rt.jobs, installationId, 'gdpr-email');
 
+    // Stage history (campaign outcomes) names the erased records too; another record's stays.
+    const transition = (crmId: string) => ({ installationId, objectType: 'contact', crmId, fromStage: 'lead', toStage: 'customer', at: new Date() });
+    await db().insert(stageTransitions).values([transition(ids.gdpr!), transition(ids.gdprWork!), transition('unrelated-record')]);
+    const transitionsOf = async (crmId: string) =>
+      (await db().select().from(stageTransitions).where(and(eq(stageTransitions.installationId, installationId), eq(stageTransitions.crmId, crmId)))).length;
+
     // HubSpot sends a plain deletion with the privacy deletion; here the plain one comes first.
     const t = Date.now();
     const res = await deliver([event('contact.privacyDeletion', ids.gdpr!, { occurredAt: t + 1 }), event('contact.deletion', ids.gdpr!, { occurredAt: t })]);
@@ -316,6 +322,7 @@ describe('webhook events: deletions, merges, privacy deletions', () => {
     expect(await rowsAboutPerson(gdpr)).toEqual({ people: 0, person_emails: 0, person_handles: 0, interactions: 0, person_links: 0 });
     expect(await recordRows(ids.gdpr!)).toEqual({ record: [], link: [], pushed: [] });
     expect(await recordRows(ids.gdprWork!)).toEqual({ record: [], link: [], pushed: [] });
+    expect([await transitionsOf(ids.gdpr!), await transitionsOf(ids.gdprWork!), await transitionsOf('unrelated-record')]).toEqual([0, 0, 1]);
     const left = await db().select().from(webhookEvents).where(eq(webhookEvents.objectId, ids.gdpr!));
     expect(left.length).toBeGreaterThan(0);
     expect(left.every((r) => r.propertyValue === null && !('linkedPersonId' in r.payload))).toBe(true);
