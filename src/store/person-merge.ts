@@ -16,6 +16,9 @@
  *   from); topics are the union (at most 50);
  * - webhook events that remembered a merged person for a deleted CRM record (for a later
  *   privacy deletion) remember the survivor instead;
+ * - campaign influencers and members that were a merged person are the survivor (a campaign
+ *   naming two of the merged people as influencers keeps one row); measured effects follow at
+ *   the next measurement;
  * - the merged people are deleted. Their metrics are recomputed by the next score run.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -158,6 +161,7 @@ export async function mergePeople(db: Db, installationId: string, into: string, 
         updatedAt: mergedAt,
       })
       .where(eq(people.id, survivor.id));
+    await repointCampaigns(tx, survivor.id, mergedIds);
     await tx.delete(people).where(and(eq(people.installationId, installationId), inArray(people.id, mergedIds)));
 
     return {
@@ -172,4 +176,21 @@ export async function mergePeople(db: Db, installationId: string, into: string, 
       aliases: repointed.length + merged.length,
     };
   });
+}
+
+/**
+ * Without this a merge would cascade the merged people's campaign influencer rows away (and null
+ * their members' person): the campaign would silently lose an influencer. Person ids are unique
+ * across installations, so the ids alone scope it.
+ */
+async function repointCampaigns(tx: Db, survivorId: number, mergedIds: number[]): Promise<void> {
+  const ids = sql.join(mergedIds.map((id) => sql`${id}::bigint`), sql`, `);
+  await tx.execute(sql`
+    DELETE FROM campaign_influencers ci
+    WHERE ci.person_id IN (${ids})
+      AND EXISTS (SELECT 1 FROM campaign_influencers o WHERE o.campaign_id = ci.campaign_id
+                  AND (o.person_id = ${survivorId}::bigint OR (o.person_id IN (${ids}) AND o.person_id < ci.person_id)))`);
+  await tx.execute(sql`UPDATE campaign_influencers SET person_id = ${survivorId}::bigint WHERE person_id IN (${ids})`);
+  await tx.execute(sql`UPDATE campaign_members SET person_id = ${survivorId}::bigint WHERE person_id IN (${ids})`);
+  await tx.execute(sql`UPDATE campaign_members SET influencer_id = ${survivorId}::bigint WHERE influencer_id IN (${ids})`);
 }

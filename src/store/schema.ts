@@ -477,7 +477,10 @@ export const campaignMembers = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     contactId: text('contact_id').notNull(),
-    /** Erasing the person keeps the randomised member (the CRM contact) and forgets who it was. */
+    /**
+     * Erasing the person through the API keeps the randomised member (the CRM contact) and forgets
+     * who it was; a CRM privacy deletion of the contact removes the member (src/store/privacy.ts).
+     */
     personId: bigint('person_id', { mode: 'number' }).references(() => people.id, { onDelete: 'set null' }),
     unitKey: text('unit_key').notNull(),
     arm: text('arm').notNull(),

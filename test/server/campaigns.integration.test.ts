@@ -182,6 +182,15 @@ describe('campaigns API', () => {
     expect(report.overall.treatment.conversions + report.overall.control.conversions).toBe(1);
   });
 
+  it('a people merge keeps the campaign influencers, as the survivor (one row when both were influencers)', async () => {
+    expect((await api('POST', '/api/v1/signals', { people: [{ id: 'inf-x', name: 'Xavi' }, { id: 'inf-y', name: 'Yara' }, { id: 'inf-z', name: 'Zoe' }] })).status).toBe(202);
+    const two = (await api('POST', '/api/v1/campaigns', spec({ influencers: ['inf-x', 'inf-y'] }))).body.id;
+    const one = (await api('POST', '/api/v1/campaigns', spec({ influencers: ['inf-y'] }))).body.id;
+    expect((await api('POST', '/api/v1/people/merge', { into: 'inf-z', from: ['inf-x', 'inf-y'] })).status).toBe(200);
+    expect((await api('GET', `/api/v1/campaigns/${two}`)).body.influencers).toEqual(['inf-z']);
+    expect((await api('GET', `/api/v1/campaigns/${one}`)).body.influencers).toEqual(['inf-z']);
+  });
+
   it("keeps another installation's campaigns out of sight", async () => {
     const other = await otherInstallation(h);
     const theirs = apiClient(h, other.apiKey);
