@@ -161,10 +161,21 @@ describe('test network guard', () => {
   it('lets jsforce reach the sandbox on loopback and refuses a real Salesforce host', async () => {
     const conn = await connect(sandbox); // loopback: allowed
     const remote = new Connection({ instanceUrl: 'https://sway-test.my.salesforce.com', accessToken: conn.accessToken!, version: VERSION });
-    // POST is not retried by jsforce, so the refusal surfaces at once.
+    // jsforce sends through the undici package, which nock does not see: the socket guard
+    // (test/helpers/loopback-sockets.ts) refuses, and undici's fetch reports it as the cause.
     const error = await rejection(remote.sobject('Contact').create({ LastName: 'Never sent' }));
-    expect(error.message).toMatch(/Disallowed net connect/);
+    expect(causeChain(error)).toMatch(/Disallowed net connect to sway-test\.my\.salesforce\.com/);
+    // A GET is retried by jsforce on network errors, but not on the guard's code.
+    const read = await rejection(remote.sobject('Contact').retrieve('003000000000001'));
+    expect(causeChain(read)).toMatch(/Disallowed net connect/);
     const login = new OAuth2({ loginUrl: 'https://login.salesforce.com', clientId: 'x', clientSecret: 'y', redirectUri: REDIRECT });
-    expect((await rejection(login.refreshToken('r'))).message).toMatch(/Disallowed net connect/);
+    expect(causeChain(await rejection(login.refreshToken('r')))).toMatch(/Disallowed net connect to login\.salesforce\.com/);
   });
 });
+
+/** An error's message and those of its causes (undici's fetch says "fetch failed" and keeps the reason in `cause`). */
+function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e && parts.length < 5; e = e.cause as typeof e) parts.push(String(e.message));
+  return parts.join(' <- ');
+}
