@@ -4,10 +4,12 @@
  * limiter is per process — CRM-NOTES.md); the session's hooks run as SDK middleware around
  * every request instead: the shared rate budget before, statistics and 429 penalties after.
  *
- * SDK quirk (13.5): middleware given in the Client's configuration is ignored by the generated
- * APIs — they start from an empty list unless the call itself passes `_options.middleware` —
- * so every call passes `callOptions(session)` as its last argument, with strategy 'append'
- * (keeping the SDK's own header middleware).
+ * The hooks are per call, not in the Client's configuration: `pre` and `post` of one request
+ * share its kind (standard or search), which a Client-wide middleware shared by concurrent
+ * calls could not keep apart. So every call passes `callOptions(session)` as its last argument,
+ * with strategy 'append' (after the SDK's header and agent middleware). Up to 13.5 the
+ * generated APIs also dropped the configuration's middleware when a call passed none; 14.0
+ * keeps it (codegen types/ObservableAPI.js), so a call without hooks passes nothing.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -17,12 +19,12 @@ import type { CrmSession, RequestKind } from '../connector.ts';
 import { HUBSPOT_REQUEST_TIMEOUT_MS } from './api.ts';
 
 /**
- * Every request — SDK calls and the OAuth token requests alike (both go through node-fetch
- * with the Client's httpAgent) — gives up when its connection sees no byte for the timeout:
- * the socket is destroyed, node-fetch rejects with a network error, and errors.ts classifies it
+ * Every generated SDK call gives up when its connection sees no byte for the timeout: the
+ * socket is destroyed, the request rejects with a network error, and errors.ts classifies it
  * as TRANSIENT (retried with backoff). Issue 17: a connection HubSpot accepted and never
- * answered held a push "active" forever. node-fetch 2 has no per-request signal in the SDK's
- * http library, so the deadline lives on the socket.
+ * answered held a push "active" forever. The SDK's transport takes no per-request signal; with
+ * an httpAgent in the Client's configuration (14.0: src/services/http/Transport.js) it sends
+ * through node:http with that agent, so the deadline lives on the agent's sockets.
  */
 let timeoutMs = HUBSPOT_REQUEST_TIMEOUT_MS;
 const agents = new Map<string, http.Agent>();
@@ -72,9 +74,7 @@ export type CallOptions = never;
 /** Options for one SDK call (fresh per call: pre and post share the request's kind). */
 export function callOptions(session: CrmSession): CallOptions | undefined {
   const hooks = session.hooks;
-  // Even without hooks: with no call options the generated APIs drop the Client's middleware,
-  // and with it the timeout agent.
-  if (!hooks) return { middleware: [], middlewareMergeStrategy: 'append' } as unknown as CallOptions;
+  if (!hooks) return undefined;
   let kind: RequestKind = 'standard';
   const middleware = {
     pre: async (ctx: unknown) => {
@@ -93,8 +93,8 @@ export function callOptions(session: CrmSession): CallOptions | undefined {
 
 export function anonymousClient(apiBaseUrl: string): Client {
   const client = new Client({ basePath: apiBaseUrl, numberOfApiCallRetries: 0, httpAgent: agentFor(apiBaseUrl) });
-  // apiRequest (the OAuth token calls) sends through node-fetch without the agent: bound it by a
-  // deadline instead; the abandoned request's socket closes when the server gives up on it.
+  // apiRequest (the OAuth token calls) sends through the global fetch, which ignores the agent:
+  // bound it by a deadline instead; the abandoned request's socket closes when the server gives up on it.
   const apiRequest = client.apiRequest.bind(client);
   client.apiRequest = (opts) => withDeadline(apiRequest(opts), timeoutMs);
   return client;

@@ -65,6 +65,8 @@ export function classifyHubSpotError(err: unknown, what?: string): SwayError {
   if (err instanceof SwayError) return err;
   const e = err as HubSpotErrorLike & { message?: string; code?: unknown; type?: string };
   if (typeof e?.code === 'number' && e.code >= 100) return classifyHubSpotResponse(e.code, e.body, e.headers, what);
-  // node-fetch / undici network failures: connection refused, reset, timeouts.
-  return new SwayError('TRANSIENT', `${what ?? 'HubSpot request'} failed: network error (${String(e?.code ?? e?.type ?? 'unknown')})`);
+  // Network failures: node:http errors carry the code (ECONNREFUSED, ECONNRESET, ETIMEDOUT);
+  // the global fetch (apiRequest, SDK 14) rejects with "fetch failed" and the code in `cause`.
+  const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
+  return new SwayError('TRANSIENT', `${what ?? 'HubSpot request'} failed: network error (${String(e?.code ?? cause?.code ?? e?.type ?? 'unknown')})`);
 }
