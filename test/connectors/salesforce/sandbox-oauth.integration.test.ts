@@ -116,9 +116,10 @@ describe('session length', () => {
 });
 
 describe('jsforce and rotation', () => {
-  // jsforce's built-in refresh (3.10.16 to 3.10.26: lib/connection.js oauthRefreshFn) keeps only the new access
-  // token: with rotation on, its second refresh sends the dead refresh token. The connector must
-  // pass its own refreshFn that stores the rotated token (under the shared lock).
+  // jsforce's built-in refresh (3.10.16 and 3.10.26 alike: lib/connection.js oauthRefreshFn)
+  // keeps only the new access token: with rotation on, its second refresh sends the dead refresh
+  // token. The connector must pass its own refreshFn that stores the rotated token (under the
+  // shared lock).
   it('jsforce\'s own refresh loses a rotated refresh token; a refreshFn that keeps it does not', async () => {
     sandbox.setRotateRefreshTokens(true);
     const plain = await connect(sandbox);
