@@ -37,6 +37,6 @@ describe('test network guard', () => {
     expect(connectTarget([{ path: '/tmp/.s.PGSQL.5432' }])).toBeUndefined();
     expect(connectTarget(['/tmp/redis.sock'])).toBeUndefined();
     for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['10.0.0.5', '192.168.1.1', '0.0.0.0', 'example.com', '127.0.0.1.example.com', '::ffff:10.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
+    for (const h of ['198.51.100.7', '203.0.113.9', '0.0.0.0', 'example.com', '127.0.0.1.example.com', '::ffff:10.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
   });
 });

@@ -6,13 +6,17 @@
  * covers them all (pg, ioredis and the sandboxes stay on 127.0.0.1).
  */
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 export const REFUSED_CODE = 'ERR_TEST_NET_CONNECT_DISALLOWED';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(\.\d{1,3}){3})$/i;
 
+/** This machine's own interface addresses stay on the machine too (cli-serve checks Sway does not listen there). */
+const OWN = new Set(Object.values(networkInterfaces()).flat().map((i) => i?.address).filter((a): a is string => !!a));
+
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
+  return LOOPBACK.test(host) || OWN.has(host.replace(/^\[|\]$/g, ''));
 }
 
 /** The host a `Socket#connect` call targets, or undefined for a local (IPC) path. */
