@@ -13,7 +13,8 @@ const shared = {
   // Safety nets for a test that hangs, not measures: on a busy 2-core machine `sway serve` took
   // 25 s to start, harness setups (sandbox + runtime + OAuth install) over 30 s, and a test that
   // runs a dozen `sway` children 300 s (load average 25). Tests wait for conditions
-  // (test/helpers/wait.ts), so load makes them slower, never failed.
+  // (test/helpers/wait.ts), so load makes them slower, never failed. A test file sets no
+  // shorter limit of its own (a 60 s beforeAll failed at load 25); only a longer one.
   testTimeout: 600_000,
   hookTimeout: 600_000,
   // Integration tests share one Redis and one PostgreSQL; each test uses its own queue

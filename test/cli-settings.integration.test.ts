@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchFromPairs } from '../src/settings-cli.ts';
 import { openStore } from '../src/store/db.ts';
 import { getInstallation, saveInstallation } from '../src/store/installations.ts';
-import { runSway } from './helpers/cli.ts';
+import { runSway, stopAllSway } from './helpers/cli.ts';
 import { dropSchema, testConfig } from './helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sway-settings-cli-'));
@@ -28,8 +28,9 @@ beforeAll(async () => {
   } finally {
     await store.close();
   }
-}, 120_000);
+});
 afterAll(async () => {
+  await stopAllSway(); // a CLI child of a test that gave up
   if (pgUrl) await dropSchema(pgUrl, env.DB_SCHEMA!);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -58,7 +59,7 @@ describe('sway settings', () => {
     const shown = JSON.parse(get.stdout);
     expect(shown.matching).toMatchObject({ topK: 7, halfLifeDays: 45, stageWeights: {}, attributeFields: { industry: 'sector' } });
     expect(shown.matching.effectiveStageWeights.decision.tie).toBeCloseTo(0.3, 6);
-  }, 240_000);
+  });
 
   it('bad input exits 2 with one `sway: path: reason` line per problem and stores nothing', async () => {
     const before = await stored();
@@ -74,7 +75,7 @@ describe('sway settings', () => {
     const noInstallation = await sway(['settings', 'get', '--installation', 'nope']);
     expect(noInstallation.code).toBe(2);
     expect(noInstallation.stderr).toMatch(/^sway: --installation must be/);
-  }, 240_000);
+  });
 
   it('patchFromPairs builds the nested patch and refuses prototype keys', () => {
     expect(patchFromPairs(['matching.topK=4', 'matching.attributeFields.region=state', 'handleFields.x=null'])).toEqual({

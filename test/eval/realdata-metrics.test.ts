@@ -120,7 +120,7 @@ describe('Python compatibility', () => {
 });
 
 describe('metrics and baselines agree with score.py and baselines.py', () => {
-  it('on a synthetic kit (score.py when python3 + numpy are here, else the committed fixture)', { timeout: 120_000 }, () => {
+  it('on a synthetic kit (score.py when python3 + numpy are here, else the committed fixture)', () => {
     const { kit, truth } = syntheticKit(400);
     const dir = join(tmp, 'synthetic');
     writeKit(dir, kit, truth);
@@ -140,7 +140,7 @@ describe('metrics and baselines agree with score.py and baselines.py', () => {
     expectAgree(mine, ref);
   });
 
-  it.skipIf(!python || !existsSync(join(KIT_DIR, 'data')))('on the --smoke slice of the real kit', { timeout: 300_000 }, () => {
+  it.skipIf(!python || !existsSync(join(KIT_DIR, 'data')))('on the --smoke slice of the real kit', () => {
     const full = loadKit(join(KIT_DIR, 'data'));
     const { kit, truth } = subsample(full, loadTruth(join(KIT_DIR, 'data')), SMOKE);
     const dir = join(tmp, 'smoke');

@@ -31,6 +31,10 @@ export function testConfig(sandbox: HubSpotSandbox | null, env: Record<string, s
     // limits set them through `env`).
     API_RATE_LIMIT_PER_MINUTE: '0',
     INSTALL_RATE_LIMIT_PER_HOUR: '0',
+    // A test process starved of CPU on a busy machine (its event loop held past BullMQ's lock)
+    // must not look like a crashed worker: at the 30 s default its jobs were found stalled and
+    // run twice. No test here kills workers through the harness (test/jobs/stall sets its own).
+    JOB_STALL_MS: '120000',
     ...env,
   });
 }

@@ -5,17 +5,28 @@
  * install reads its contacts with one full pull. Also the retry endpoint (item 3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForIdle } from '../../src/demo/demo-steps.ts';
 import { pendingJobs } from '../../src/jobs/queues.ts';
 import { listRuns, type Run } from '../../src/store/runs.ts';
 import { apiClient } from '../helpers/api.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let h: Harness;
 let installationId: string;
 let apiKey: string;
 const CONTACTS = 250;
-const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, 120_000);
+/**
+ * The score debounce outlasts any gap in a burst, however slow the machine (with 300 ms, a busy
+ * machine spread 13 requests past it and ran the chain three times); a test that has sent all
+ * it means to sends the waiting score on at once instead of sleeping through the window.
+ */
+const DEBOUNCE_MS = 600_000;
+const promoteScores = async () => {
+  for (const j of await h.rt.queues.score.getJobs(['delayed'])) await j.promote().catch(() => {}); // gone or started meanwhile
+};
+const idle = () => waitUntil(async () => (await promoteScores(), (await pendingJobs(h.rt.queues)) === 0), 'the queues to drain');
+/** The distinct jobs behind runs: a job found stalled on a loaded machine runs again under its id. */
+const jobsOf = (runs: Run[]) => new Set(runs.map((r) => r.jobId));
 
 /** Pairs of runs of one kind whose [start, finish] intervals overlap. */
 function overlaps(runs: Run[]): number {
@@ -26,11 +37,11 @@ function overlaps(runs: Run[]): number {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ workers: true, env: { SCORE_DEBOUNCE_MS: '300' } });
+  h = await startHarness({ workers: true, env: { SCORE_DEBOUNCE_MS: String(DEBOUNCE_MS) } });
   h.sandbox.seedContacts(Array.from({ length: CONTACTS }, (_, i) => ({ email: `c${i}@example.com`, lifecyclestage: 'lead' })));
   ({ installationId, apiKey } = await h.install());
   await idle();
-}, 150_000);
+});
 afterAll(async () => {
   await h.close();
 });
@@ -38,13 +49,13 @@ afterAll(async () => {
 describe('one run at a time per installation and kind', () => {
   it('an install reads its contacts with one full pull', async () => {
     const pulls = await listRuns(h.rt.store.db, installationId, 'pull');
-    expect(pulls.filter((r) => r.status === 'succeeded')).toHaveLength(1);
+    expect(jobsOf(pulls.filter((r) => r.status === 'succeeded')).size).toBe(1);
     // 250 contacts are 3 list pages; two full pulls at once read 6.
     expect(requestsTo(h.sandbox, 'GET', /^\/crm\/v3\/objects\/contacts(\?|$)/)).toHaveLength(Math.ceil(CONTACTS / 100));
   });
 
-  it('13 ingest requests in a burst start at most two pushes, none overlapping', async () => {
-    const before = (await listRuns(h.rt.store.db, installationId, 'push')).length;
+  it('13 ingest requests in a burst join one score job, which starts one push; no runs overlap', async () => {
+    const earlier = new Set((await listRuns(h.rt.store.db, installationId)).map((r) => r.id));
     const api = apiClient(h, apiKey);
     const sent = await Promise.all(
       Array.from({ length: 13 }, (_, k) =>
@@ -55,16 +66,18 @@ describe('one run at a time per installation and kind', () => {
       ),
     );
     expect(sent.every((r) => r.status === 202)).toBe(true);
+    // Each request queued its score before answering: all 13 joined one waiting job.
+    expect(await h.rt.queues.score.getJobs(['delayed', 'waiting', 'active'])).toHaveLength(1);
     await idle();
     const runs = await listRuns(h.rt.store.db, installationId);
     const of = (kind: string) => runs.filter((r) => r.kind === kind);
-    const pushes = of('push').slice(0, of('push').length - before);
-    expect(pushes.length).toBeGreaterThanOrEqual(1);
-    expect(pushes.length).toBeLessThanOrEqual(2);
-    expect(of('score').length).toBeLessThanOrEqual(3);
-    for (const kind of ['pull', 'score', 'match', 'push']) expect(overlaps(of(kind))).toBe(0);
-    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
-  }, 150_000);
+    const fresh = (kind: string) => of(kind).filter((r) => !earlier.has(r.id));
+    for (const kind of ['score', 'match', 'push']) expect(jobsOf(fresh(kind)).size, kind).toBe(1);
+    for (const kind of ['pull', 'score', 'match', 'push']) expect(overlaps(of(kind).filter((r) => r.status === 'succeeded'))).toBe(0);
+    // A stalled attempt is "abandoned" (its job ran again); nothing failed.
+    expect(runs.filter((r) => r.status !== 'succeeded' && r.status !== 'abandoned')).toEqual([]);
+    expect(fresh('push').filter((r) => r.status === 'succeeded')).not.toEqual([]);
+  });
 
   it('POST /api/v1/runs/:kind/retry runs that kind again; an unknown kind is a 400 naming the path', async () => {
     const before = (await listRuns(h.rt.store.db, installationId, 'push')).length;

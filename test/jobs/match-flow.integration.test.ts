@@ -51,6 +51,8 @@ const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 const idle = () => waitForIdle(h.rt.queues, pendingJobs, () => {}, READY_LIMIT_MS);
 const succeeded = (runs: Run[]) => runs.filter((r) => r.status === 'succeeded');
+/** The newest run of each job id (runs come newest first). */
+const latestPerJob = (runs: Run[]) => runs.filter((r, i) => runs.findIndex((o) => o.jobId === r.jobId) === i);
 
 beforeAll(async () => {
   h = await startHarness({ workers: true, env: { MATCH_PARTITIONS: '3' } });
@@ -76,27 +78,32 @@ describe('match job on the queue', () => {
   it('a first run is full, split into 3 partition jobs that together score every prospect, and the push follows them', async () => {
     const linked = await countLinkedContacts(h.rt.store.db, installationId);
     expect(linked).toBe(PROSPECTS);
-    const runs = succeeded(await listRuns(h.rt.store.db, installationId, 'match'));
+    const runs = await listRuns(h.rt.store.db, installationId, 'match');
+    // Per job, not per run row: a job BullMQ found stalled on a loaded machine (its lock not
+    // renewed in time) runs again under the same job id, and that second row is correct too.
+    const jobs = latestPerJob(succeeded(runs));
     // The install's own run ranked nobody; the signals grew the installation from 0 people, so
     // the next run was full again rather than incremental on an empty snapshot.
-    const full = runs.filter((r) => r.counts.full === 1);
+    const full = jobs.filter((r) => r.counts.full === 1);
     expect(full.map((r) => r.counts.people)).toEqual([PROSPECTS + 4, 0]);
     expect(full[0]!.counts).toMatchObject({ partitions: 3, scored: 0, prospects: PROSPECTS });
-    const parts = runs.filter((r) => r.counts.partition === 1);
+    const parts = jobs.filter((r) => r.counts.partition === 1);
     expect(parts).toHaveLength(3);
     expect(parts.reduce((s, r) => s + Number(r.counts.scored), 0)).toBe(PROSPECTS);
     expect((await listRuns(h.rt.store.db, installationId)).filter((r) => r.status === 'failed')).toEqual([]);
 
-    // The push (the flow's parent) started only once every partition had finished.
+    // The push (the flow's parent) started only once every partition job had finished (its
+    // first successful run: BullMQ completes the job with it).
     const pushes = succeeded(await listRuns(h.rt.store.db, installationId, 'push'));
-    const lastPartitionEnd = Math.max(...parts.map((r) => r.finishedAt!.getTime()));
-    expect(pushes.some((p) => p.startedAt.getTime() >= lastPartitionEnd && Number(p.counts.written) === PROSPECTS)).toBe(true);
+    const partEnds = parts.map((p) => Math.min(...succeeded(runs).filter((r) => r.jobId === p.jobId).map((r) => r.finishedAt!.getTime())));
+    expect(pushes.some((p) => p.startedAt.getTime() >= Math.max(...partEnds) && Number(p.counts.written) === PROSPECTS)).toBe(true);
     const contacts = h.sandbox.listContacts();
     expect(contacts.every((c) => /^Creator \d$/.test(c.properties.sway_best_influencer ?? ''))).toBe(true);
     expect(contacts.every((c) => /^(Awareness|Purchase) stage: /.test(c.properties.sway_match_reason ?? ''))).toBe(true);
   });
 
-  it('a later change is an incremental run of only the changed prospect, and only their record is pushed again', async () => {
+  it('a later change is matched again and only the changed prospect is pushed again: an incremental run, unless a stall made it a rerun', async () => {
+    const earlier = new Set((await listRuns(h.rt.store.db, installationId)).map((r) => r.id));
     h.sandbox.clearRequests();
     const res = await apiClient(h, apiKey)('POST', '/api/v1/signals', {
       people: [{ id: 'creator9', name: 'Creator 9', audienceSize: 50 }],
@@ -104,11 +111,24 @@ describe('match job on the queue', () => {
     });
     expect(res.status).toBe(202);
     await idle();
-    const [latest] = await listRuns(h.rt.store.db, installationId, 'match');
-    expect(latest!.status).toBe('succeeded');
-    expect(latest!.counts).toMatchObject({ incremental: 1, prospects: PROSPECTS });
-    expect(Number(latest!.counts.changed)).toBeGreaterThanOrEqual(1);
-    expect(Number(latest!.counts.changed)).toBeLessThan(PROSPECTS);
+    const fresh = (await listRuns(h.rt.store.db, installationId)).filter((r) => !earlier.has(r.id));
+    expect(fresh.filter((r) => r.status === 'failed')).toEqual([]);
+    const [latest] = succeeded(fresh.filter((r) => r.kind === 'match' && r.counts.partition !== 1));
+    expect(latest).toBeDefined();
+    // The mode is checked only when no stall happened. A match job picked up again after a stall
+    // (a second run row under its job id) runs full on purpose: its first attempt may have died
+    // before its partitions were queued (src/jobs/match.ts). Under load that is correct
+    // behaviour, and then the run must still be a full one over every prospect; either way the
+    // result and what was pushed are checked below.
+    const attempts = fresh.filter((r) => r.kind === 'match' && r.jobId === latest!.jobId);
+    if (latest!.counts.full === 1) {
+      expect(attempts.length).toBeGreaterThan(1);
+      expect(latest!.counts).toMatchObject({ prospects: PROSPECTS });
+    } else {
+      expect(latest!.counts).toMatchObject({ incremental: 1, prospects: PROSPECTS });
+      expect(Number(latest!.counts.changed)).toBeGreaterThanOrEqual(1);
+      expect(Number(latest!.counts.changed)).toBeLessThan(PROSPECTS);
+    }
     // p0 is a customer (purchase stage: ties weigh most): four fresh replies to a newcomer
     // outweigh their older shares, though Creator 9 has no authority or reach until a full run.
     const p0 = h.sandbox.listContacts().find((c) => c.properties.email === 'p0@example.com')!;
@@ -116,6 +136,6 @@ describe('match job on the queue', () => {
     expect(p0.properties.sway_match_reason).toMatch(/^Purchase stage: Prospect 0 replied to Creator 9 4×/);
     const updated = requestsTo(h.sandbox, 'POST', /batch\/update$/).flatMap((c) => (c.body as { inputs: { id: string }[] }).inputs.map((i) => i.id));
     expect(updated).toContain(p0.id);
-    expect(updated.length).toBeLessThan(PROSPECTS);
+    expect(new Set(updated).size).toBeLessThan(PROSPECTS);
   });
 });

@@ -14,7 +14,7 @@ const EVERY = 15 * 60_000;
 beforeAll(async () => {
   h = await startHarness();
   ({ installationId } = await h.install());
-}, 60_000);
+});
 afterAll(async () => {
   await h.close();
 });

@@ -73,7 +73,7 @@ beforeAll(async () => {
   expect((await api('POST', '/api/v1/signals', { people, interactions, conversations })).status).toBe(202);
   expect((await api('PATCH', '/api/v1/settings', { matching: { topK: 8 } })).status).toBe(200);
   await scoreJob(h.rt.jobs, installationId, 's');
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });

@@ -29,12 +29,12 @@ describe.concurrent('eval:outcomes CLI', () => {
       expect(last[k]).toBeLessThanOrEqual(1);
     }
     expect(lines.slice(0, -1).some((l) => l.startsWith('{'))).toBe(false);
-  }, 60_000); // two tsx start-ups on a loaded 2-core machine take 10–15 s; the work itself is < 1 s
+  });
 
   it('refuses a bad --sims with a one-line reason', async ({ expect }) => {
     const r = await run(['--sims', 'many']);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim()).toMatch(/^sway: --sims must be/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  }, 60_000);
+  });
 });

@@ -23,7 +23,7 @@ let installationId: string;
 beforeAll(async () => {
   store = await openStore(config);
   ({ installation: { id: installationId } } = await saveInstallation(store.db, config.encryptionKey, 'hubspot', { accountId: `logs-${randomUUID()}`, accountDomain: null, scopes: [] }, { accessToken: 'a', refreshToken: 'r', expiresAt: new Date() }));
-}, 120_000);
+});
 afterAll(async () => {
   await store.close();
   if (config.store.kind === 'pg') await dropSchema(config.store.url, config.store.schema);

@@ -13,7 +13,7 @@ let h: Harness;
 beforeAll(async () => {
   // One proxy hop trusted: the client is the X-Forwarded-For address.
   h = await startHarness({ env: { API_RATE_LIMIT_PER_MINUTE: '5', INSTALL_RATE_LIMIT_PER_HOUR: '3', TRUST_PROXY: '1' } });
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });

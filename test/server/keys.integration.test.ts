@@ -14,7 +14,7 @@ let firstKey: string;
 beforeAll(async () => {
   h = await startHarness();
   ({ installationId, apiKey: firstKey } = await h.install());
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });

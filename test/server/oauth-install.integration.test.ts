@@ -42,7 +42,9 @@ describe('HubSpot install (OAuth)', () => {
   });
 
   it('stores the installation with sealed tokens, issues an API key and enqueues provisioning', async () => {
+    const installStarted = Date.now();
     const result = await h.install();
+    const installEnded = Date.now();
     expect(result.portalId).toBe(String(h.sandbox.portalId));
     expect(result.apiKey).toMatch(/^sway_[0-9a-f]{8}_/);
     const [row] = await h.rt.store.db.select().from(installations).where(eq(installations.id, result.installationId));
@@ -55,10 +57,10 @@ describe('HubSpot install (OAuth)', () => {
     expect(JSON.stringify(row)).not.toContain(tokens.accessToken);
     const info = await fetch(`${h.sandbox.url}/oauth/v1/access-tokens/${tokens.accessToken}`);
     expect(((await info.json()) as { hub_id: number }).hub_id).toBe(h.sandbox.portalId);
-    // Expiry comes from HubSpot's expires_in (1800 s).
-    const left = row!.accessExpiresAt.getTime() - Date.now();
-    expect(left).toBeGreaterThan(1700_000);
-    expect(left).toBeLessThanOrEqual(1800_000);
+    // Expiry comes from HubSpot's expires_in (1800 s), counted from the token request (bounds
+    // from the install's own start and end, so a slow machine cannot move them).
+    expect(row!.accessExpiresAt.getTime()).toBeGreaterThanOrEqual(installStarted + 1800_000);
+    expect(row!.accessExpiresAt.getTime()).toBeLessThanOrEqual(installEnded + 1800_000);
     const jobs = (await h.rt.queues.provision.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.data.installationId === result.installationId);
     expect(jobs.map((j) => j.data)).toEqual([{ installationId: result.installationId }]);
     // Jobs carry ids only.

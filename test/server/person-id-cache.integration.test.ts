@@ -10,6 +10,7 @@ import { PersonIdCache, PersonIdCaches, lockPeopleEpoch } from '../../src/store/
 import { purgePerson } from '../../src/store/privacy.ts';
 import { apiClient, rows } from '../helpers/api.ts';
 import { startHarness, TEST_DATABASE_URL, type Harness } from '../helpers/harness.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let h: Harness;
 let installationId: string;
@@ -65,24 +66,28 @@ describe('person ids cached by the API', () => {
     const [a] = await rows<{ id: string }>(h, sql`SELECT id::text AS id FROM people WHERE installation_id = ${installationId} AND external_id = 'a'`);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const holding = new Promise<void>((r) => (locked = r));
+    let locked!: (pid: number) => void;
+    const holding = new Promise<number>((r) => (locked = r));
     // An ingest transaction that has read the epoch (and so resolved f) but not yet committed.
     const ingest = db.transaction(async (tx) => {
       await lockPeopleEpoch(tx, installationId);
-      locked();
+      locked(((await tx.execute(sql`SELECT pg_backend_pid() AS pid`)) as unknown as { rows: { pid: number }[] }).rows[0]!.pid);
       await gate;
       await tx.execute(sql`INSERT INTO interactions (installation_id, external_id, from_person_id, to_person_id, kind, occurred_at)
         VALUES (${installationId}, 'z1', ${Number(a!.id)}, ${Number(f!.id)}, 'reply', now())`);
     });
-    await holding;
+    const ingestPid = await holding;
     let purged = false;
     const purge = purgePerson(db, installationId, Number(f!.id)).then((r) => {
       purged = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(purged).toBe(false); // waiting for the ingest's lock
+    // The erasure's query is blocked by the ingest's backend (a condition, not a sleep).
+    await waitUntil(
+      async () => (await rows<{ n: number }>(h, sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${ingestPid}::int = ANY(pg_blocking_pids(pid))`))[0]!.n > 0,
+      'the erasure to wait for the ingest lock',
+    );
+    expect(purged).toBe(false);
     release();
     await ingest;
     expect((await purge).personDeleted).toBe(true);

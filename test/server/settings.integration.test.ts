@@ -26,7 +26,7 @@ beforeAll(async () => {
   const interactions = Array.from({ length: 6 }, (_, i) => ({ externalId: `e${i}`, from: 'dana', to: `v${i}`, kind: 'reply', topics: ['crm'], occurredAt: new Date().toISOString() }));
   expect((await apiClient(h, apiKey)('POST', '/api/v1/signals', { people, interactions })).status).toBe(202);
   await scoreJob(h.rt.jobs, installationId, 's');
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });

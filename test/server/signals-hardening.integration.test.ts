@@ -19,7 +19,7 @@ let installationId: string;
 beforeAll(async () => {
   h = await startHarness();
   ({ apiKey, installationId } = await h.install());
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   ({ installation: { id: installationId } } = await saveInstallation(store.db, randomBytes(32), 'hubspot', { accountId: `acc-${randomBytes(4).toString('hex')}`, accountDomain: null, scopes: [] }, {
     accessToken: 'a', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000),
   }));
-}, 120_000);
+});
 afterAll(async () => {
   await store?.close();
   if (config?.store.kind === 'pg') await dropSchema(config.store.url, config.store.schema);

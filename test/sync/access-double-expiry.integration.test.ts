@@ -17,7 +17,7 @@ beforeAll(async () => {
   ids = h.sandbox.seedContacts(Array.from({ length: 20 }, (_, i) => ({ email: `x${i}@example.com` })));
   ({ installationId } = await h.install());
   await provisionJob(h.rt.jobs, installationId, 'p');
-}, 60_000);
+});
 afterAll(async () => {
   await h.close();
 });

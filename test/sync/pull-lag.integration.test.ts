@@ -14,12 +14,15 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
 
 const LAG_MS = 3000;
 let skew = 0;
+// Held still from the change through the "too soon" pull, so that pull comes within the lag
+// however slow the machine (on the real clock a 3 s stall between them made the change searchable).
+let frozenAt: number | undefined;
 let h: Harness;
 let installationId: string;
 let ids: string[];
 beforeAll(async () => {
   // The sandbox clock runs with real time; `skew` moves it on so the index catches up without waiting.
-  h = await startHarness({ sandbox: { searchLagMs: LAG_MS, now: () => Date.now() + skew } });
+  h = await startHarness({ sandbox: { searchLagMs: LAG_MS, now: () => frozenAt ?? Date.now() + skew } });
   ids = h.sandbox.seedContacts([{ email: 'a@example.com', lifecyclestage: 'lead' }, { email: 'b@example.com', lifecyclestage: 'lead' }]);
   ({ installationId } = await h.install());
   await provisionJob(h.rt.jobs, installationId, 'p');
@@ -32,8 +35,10 @@ afterAll(async () => {
 describe('pull with search-index lag', () => {
   it('a change not yet searchable is picked up by the next pull', async () => {
     expect(Number(ids[0])).toBeGreaterThan(2 ** 31);
+    frozenAt = Date.now() + skew;
     h.sandbox.updateContact(ids[0]!, { lifecyclestage: 'customer' });
     await pullOnce(h.rt.jobs, installationId, 'too-soon');
+    frozenAt = undefined;
     const stage = async () =>
       (await h.rt.store.db.select().from(crmRecords).where(and(eq(crmRecords.installationId, installationId), eq(crmRecords.crmId, ids[0]!))))[0]!.lifecycleStage;
     expect(await stage()).toBe('lead'); // not in the index yet
