@@ -236,7 +236,7 @@ describe('webhook job: one run at a time per installation', () => {
     const e = event('contact.propertyChange', ids.staged!, { propertyName: 'firstname', propertyValue: 'Sam' });
     expect((await deliver([e])).status).toBe(204);
     const key = `${h.rt.config.redis.prefix}:webhook-lock:${installationId}`;
-    await h.rt.jobs.access.redis.set(key, 'another-worker', 'PX', 10_000);
+    await h.rt.jobs.access.redis.set(key, 'another-worker', 'PX', 600_000); // held for the whole check however slow; deleted below
     try {
       await expect(webhookJob(h.rt.jobs, installationId, 'locked')).rejects.toMatchObject({ code: 'TRANSIENT' });
       const [row] = await db().select().from(webhookEvents).where(eq(webhookEvents.eventId, eventKey(e)));
