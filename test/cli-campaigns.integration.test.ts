@@ -34,7 +34,7 @@ beforeAll(async () => {
   } finally {
     await store.close();
   }
-}, 120_000);
+});
 afterAll(async () => {
   if (pgUrl) await dropSchema(pgUrl, env.DB_SCHEMA!);
   rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   expect(signals.status).toBe(202);
   await relink(h.rt.store.db, installationId);
-}, 120_000);
+});
 afterAll(async () => {
   await h.close();
 });
