@@ -230,8 +230,18 @@ describe('privacy: DELETE /api/v1/people/:id', () => {
     expect(runBefore!.errors.some((e) => e.message.includes('person "zed"'))).toBe(true);
     expect(await runsMentioning('person "zed"')).toBeGreaterThan(0);
     expect(await linkOf(c.zed!)).toMatchObject({ person: 'zed', method: 'email' });
+    // zed is one campaign's influencer and (linked to a contact) another campaign's member.
+    for (const influencer of ['zed', 'o1']) {
+      const campaign = await api('POST', '/api/v1/campaigns', { name: `${influencer}'s campaign`, influencers: [influencer], attributionWindowDays: 30, readoutAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), holdoutShare: 0.5 });
+      expect(campaign.status).toBe(201);
+      expect((await api('POST', `/api/v1/campaigns/${campaign.body.id}/start`)).status).toBe(200);
+    }
     const columns = await columnsReferencingPeople();
     expect(columns.map((x) => `${x.tbl.replace(/^.*\./, '')}.${x.col}`).sort()).toEqual([
+      'campaign_effects.influencer_id',
+      'campaign_influencers.person_id',
+      'campaign_members.influencer_id',
+      'campaign_members.person_id',
       'conversations.person_id',
       'interactions.from_person_id',
       'interactions.to_person_id',
@@ -240,7 +250,9 @@ describe('privacy: DELETE /api/v1/people/:id', () => {
       'person_handles.person_id',
       'person_links.person_id',
     ]);
-    for (const { tbl, col } of columns) {
+    // Measured effects and a member's matched influencer exist only after a measurement or a match.
+    const onlyLater = new Set(['campaign_effects.influencer_id', 'campaign_members.influencer_id']);
+    for (const { tbl, col } of columns.filter((x) => !onlyLater.has(`${x.tbl.replace(/^.*\./, '')}.${x.col}`))) {
       expect(Number((await rows<{ n: number }>(h, sql`SELECT count(*)::int AS n FROM ${sql.raw(tbl)} WHERE ${sql.raw(col)} = ${zed}`))[0]!.n), `${tbl}.${col}`).toBeGreaterThan(0);
     }
     const othersBefore = await count('people', sql`external_id <> 'zed'`);
