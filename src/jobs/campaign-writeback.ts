@@ -9,6 +9,7 @@ import type { Connector } from '../../connectors/connector.ts';
 import { campaignWriteback, NO_CAMPAIGN, type WritebackCampaign, type Writeback } from '../outcomes/campaign-writeback.ts';
 import { wonDealsInWindow } from '../store/campaign-outcomes.ts';
 import { campaignMembersOf, listCampaigns } from '../store/campaigns.ts';
+import { linkedScoredContacts } from '../store/crm-records.ts';
 import type { Db } from '../store/db.ts';
 import { pushedFor, pushedIds } from '../store/pushed-values.ts';
 import { planDelta, type DesiredRecord } from '../sync/delta.ts';
@@ -36,10 +37,15 @@ export async function desiredDeals(db: Db, connector: Connector, installationId:
   return [...ids].sort().map((id) => ({ id, properties: connector.vendorProperties('deal', wb.deals.get(id) ?? { influencingCampaign: null }) }));
 }
 
-/** Whether a push would write any campaign value: a member's converted flag or arm, or a deal's attribution. */
+/**
+ * Whether a push would write any campaign value: a member's converted flag or arm, or a deal's
+ * attribution. Only contacts the push writes count (linked, scored: src/jobs/push.ts); members
+ * Sway has no person for get no fields, so they must not keep queueing pushes.
+ */
 export async function campaignWritebackPending(db: Db, connector: Connector, installationId: string, now = new Date()): Promise<boolean> {
   const wb = await loadCampaignWriteback(db, installationId, now);
-  const contacts = [...wb.contacts].map(([id, v]) => ({ id, properties: connector.vendorProperties('contact', v) }));
+  const pushedContacts = new Set((await linkedScoredContacts(db, installationId)).map((c) => c.crmId));
+  const contacts = [...wb.contacts].filter(([id]) => pushedContacts.has(id)).map(([id, v]) => ({ id, properties: connector.vendorProperties('contact', v) }));
   const deals = await desiredDeals(db, connector, installationId, wb);
   const [pc, pd] = await Promise.all([
     pushedFor(db, installationId, 'contact', contacts.map((c) => c.id)),

@@ -12,6 +12,7 @@ import { pushJob } from '../../src/jobs/push.ts';
 import { jobId, measureJobId } from '../../src/jobs/queues.ts';
 import { scoreJob } from '../../src/jobs/score.ts';
 import { campaignLabel } from '../../src/outcomes/campaign-writeback.ts';
+import { campaignMembersOf } from '../../src/store/campaigns.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { apiClient } from '../helpers/api.ts';
 import { requestsTo, startHarness, type Harness } from '../helpers/harness.ts';
@@ -109,5 +110,23 @@ describe('campaign write-back', () => {
     await pushJob(h.rt.jobs, installationId, 'push-2');
     expect(writes()).toHaveLength(0);
     expect(h.sandbox.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/oauth'))).toHaveLength(0);
+  });
+});
+
+describe('campaign members Sway has no person for', () => {
+  it('get no fields and do not keep queueing pushes', async () => {
+    // A contact in the CRM that no ingested person links to, added to a new campaign's segment.
+    const [stranger] = h.sandbox.seedContacts([{ email: 'stranger@example.com', lifecyclestage: 'lead' }]);
+    await pullJob(h.rt.jobs, installationId, 'stranger');
+    const created = await api('POST', '/api/v1/campaigns', { name: 'Autumn', influencers: ['inf-a'], attributionWindowDays: 30, readoutAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), holdoutShare: 0.5 });
+    await api('POST', `/api/v1/campaigns/${created.body.id}/start`);
+    const members = await campaignMembersOf(h.rt.store.db, created.body.id);
+    expect(members.map((m) => m.contactId)).toContain(stranger);
+    await measureJob(h.rt.jobs, installationId, 'a0', { installationId, campaignId: created.body.id });
+    await pushJob(h.rt.jobs, installationId, 'push-a0');
+    expect(h.sandbox.getContact(stranger!)!.properties.sway_campaign ?? '').toBe('');
+    await h.rt.jobs.queues.push.drain();
+    await measureJob(h.rt.jobs, installationId, 'a1', { installationId, campaignId: created.body.id });
+    expect(await h.rt.jobs.queues.push.getWaiting()).toHaveLength(0);
   });
 });
