@@ -234,6 +234,10 @@ const DEFAULT_HUBSPOT_SCOPES = [
   'crm.schemas.contacts.read',
   'crm.schemas.contacts.write',
   'crm.objects.deals.read',
+  // Campaign write-back: the influencing-campaign deal property (provisioned) and its values.
+  'crm.objects.deals.write',
+  'crm.schemas.deals.read',
+  'crm.schemas.deals.write',
   'oauth',
 ].join(' ');
 

@@ -12,13 +12,18 @@ import {
   type FieldType,
   type FieldValue,
 } from '../../src/domain/fields.ts';
-import type { PersonObject } from '../../src/domain/objects.ts';
+import type { CrmObject } from '../../src/domain/objects.ts';
 
-/** HubSpot object types that get Sway properties (HubSpot has no lead object Sway writes to). */
-export type HubSpotObjectType = 'contacts';
-const OBJECT_TYPES: Readonly<Partial<Record<PersonObject, HubSpotObjectType>>> = { contact: 'contacts' };
+/**
+ * HubSpot object types that get Sway properties. HubSpot has no lead object Sway writes to, and
+ * no writable campaign object for Sway's results, so fields on other neutral objects are not
+ * provisioned here.
+ */
+export type HubSpotObjectType = 'contacts' | 'deals';
+export const HUBSPOT_PROPERTY_OBJECTS: readonly HubSpotObjectType[] = ['contacts', 'deals'];
+const OBJECT_TYPES: Readonly<Partial<Record<CrmObject, HubSpotObjectType>>> = { contact: 'contacts', deal: 'deals' };
 
-/** The HubSpot property group all Sway properties live in; -1 sorts it after HubSpot's own. */
+/** The HubSpot property group all Sway properties live in (on each object type); -1 sorts it after HubSpot's own. */
 export const HUBSPOT_PROPERTY_GROUP = { name: 'sway', label: 'Sway', displayOrder: -1 } as const;
 
 /** A field's HubSpot property name: `sway_` and the catalogue's stem. */

@@ -1,5 +1,6 @@
 /**
- * Provisioning: the "sway" property group and every catalogue field HubSpot contacts get.
+ * Provisioning: the "sway" property group and every catalogue field HubSpot contacts and deals
+ * get (on deals: the influencing campaign).
  * Idempotent by reading first and treating 409 as "already there" (another worker, or an
  * admin, may have created it between our read and our write).
  */
@@ -7,9 +8,7 @@ import { SwayError } from '../../src/domain/errors.ts';
 import type { CrmSession, ProvisionResult } from '../connector.ts';
 import { callOptions, sessionClient } from './client.ts';
 import { classifyHubSpotError } from './errors.ts';
-import { HUBSPOT_PROPERTY_GROUP, hubspotFieldsFor, toHubSpotPropertyCreate } from './properties.ts';
-
-const OBJECT_TYPE = 'contacts';
+import { HUBSPOT_PROPERTY_GROUP, HUBSPOT_PROPERTY_OBJECTS, hubspotFieldsFor, toHubSpotPropertyCreate, type HubSpotObjectType } from './properties.ts';
 
 async function createUnlessExists(create: () => Promise<unknown>, what: string): Promise<boolean> {
   try {
@@ -23,21 +22,44 @@ async function createUnlessExists(create: () => Promise<unknown>, what: string):
 }
 
 export async function provision(session: CrmSession): Promise<ProvisionResult> {
+  const out: ProvisionResult = { created: [], existing: [], groupCreated: false };
+  for (const objectType of HUBSPOT_PROPERTY_OBJECTS) {
+    let r: ProvisionResult;
+    try {
+      r = await provisionObject(session, objectType);
+    } catch (err) {
+      // An install from before deal write-back lacks crm.schemas.deals.*: contacts still work,
+      // and the deal field waits for a reinstall with the current scopes (README, Campaigns).
+      if (objectType !== 'contacts' && err instanceof SwayError && err.code === 'FORBIDDEN') continue;
+      throw err;
+    }
+    // Names are per object type: a deal property is reported as deals.<name>, contacts' as before.
+    const label = (n: string) => (objectType === 'contacts' ? n : `${objectType}.${n}`);
+    out.created.push(...r.created.map(label));
+    out.existing.push(...r.existing.map(label));
+    out.groupCreated ||= r.groupCreated;
+  }
+  if (out.created.length + out.existing.length === 0) throw new SwayError('INTERNAL', 'field catalogue has no HubSpot fields');
+  return out;
+}
+
+/** The "sway" group and the catalogue's properties on one object type (contacts, deals). */
+async function provisionObject(session: CrmSession, objectType: HubSpotObjectType): Promise<ProvisionResult> {
   const client = sessionClient(session);
   let groups: { name: string }[];
   let properties: { name: string }[];
   try {
-    groups = (await client.crm.properties.groupsApi.getAll(OBJECT_TYPE, callOptions(session))).results;
-    properties = (await client.crm.properties.coreApi.getAll(OBJECT_TYPE, undefined, undefined, callOptions(session))).results;
+    groups = (await client.crm.properties.groupsApi.getAll(objectType, callOptions(session))).results;
+    properties = (await client.crm.properties.coreApi.getAll(objectType, undefined, undefined, callOptions(session))).results;
   } catch (err) {
-    throw classifyHubSpotError(err, 'HubSpot property read');
+    throw classifyHubSpotError(err, `HubSpot ${objectType} property read`);
   }
 
   let groupCreated = false;
   if (!groups.some((g) => g.name === HUBSPOT_PROPERTY_GROUP.name)) {
     groupCreated = await createUnlessExists(
-      () => client.crm.properties.groupsApi.create(OBJECT_TYPE, { ...HUBSPOT_PROPERTY_GROUP }, callOptions(session)),
-      'HubSpot property group create',
+      () => client.crm.properties.groupsApi.create(objectType, { ...HUBSPOT_PROPERTY_GROUP }, callOptions(session)),
+      `HubSpot ${objectType} property group create`,
     );
   }
 
@@ -45,18 +67,17 @@ export async function provision(session: CrmSession): Promise<ProvisionResult> {
   const created: string[] = [];
   const existing: string[] = [];
   // One at a time: a dozen calls once per install, and a failure names the exact property.
-  for (const field of hubspotFieldsFor(OBJECT_TYPE)) {
+  for (const field of hubspotFieldsFor(objectType)) {
     const def = toHubSpotPropertyCreate(field);
     if (have.has(def.name)) {
       existing.push(def.name);
       continue;
     }
     const made = await createUnlessExists(
-      () => client.crm.properties.coreApi.create(OBJECT_TYPE, def as never, callOptions(session)),
-      `HubSpot property create (${def.name})`,
+      () => client.crm.properties.coreApi.create(objectType, def as never, callOptions(session)),
+      `HubSpot ${objectType} property create (${def.name})`,
     );
     (made ? created : existing).push(def.name);
   }
-  if (created.length + existing.length === 0) throw new SwayError('INTERNAL', 'field catalogue has no HubSpot contact fields');
   return { created, existing, groupCreated };
 }

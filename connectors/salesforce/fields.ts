@@ -5,11 +5,12 @@
  * unchanged and which the SFDX manifests are rendered from (./manifests.ts). Pure.
  */
 import { FIELD_CATALOGUE, type FieldDef, type FieldType } from '../../src/domain/fields.ts';
-import type { PersonObject } from '../../src/domain/objects.ts';
+import type { CrmObject } from '../../src/domain/objects.ts';
 
 export type SalesforceObjectName = 'Contact' | 'Lead';
 export const SALESFORCE_OBJECTS: readonly SalesforceObjectName[] = ['Contact', 'Lead'];
-const OBJECT_NAMES: Readonly<Record<PersonObject, SalesforceObjectName>> = { contact: 'Contact', lead: 'Lead' };
+// Deal (Opportunity) and campaign fields wait for the Salesforce connector's writes of those objects.
+const OBJECT_NAMES: Readonly<Partial<Record<CrmObject, SalesforceObjectName>>> = { contact: 'Contact', lead: 'Lead' };
 
 /** Salesforce's limit for Text fields, and what Sway's text fields use. */
 export const SALESFORCE_TEXT_LENGTH = 255;
@@ -26,7 +27,7 @@ export function salesforceFieldName(field: FieldDef): string {
 
 /** The Salesforce objects a field is created on. */
 export function salesforceObjectsOf(field: FieldDef): SalesforceObjectName[] {
-  return field.objects.map((o) => OBJECT_NAMES[o]);
+  return field.objects.flatMap((o) => OBJECT_NAMES[o] ?? []);
 }
 
 /** Fields created on a Salesforce object, in display order. */

@@ -86,6 +86,14 @@ export async function runCampaignDemo(d: Deps): Promise<{ result: CampaignDemoRe
   await waitForIdle(d.queues, pendingJobs, (n) => d.say(`  … ${n} job(s) pending`));
   const { report } = await call<{ report: CampaignReport }>(d, 'GET', `/api/v1/campaigns/${created.id}/report`);
   const o = report.overall;
+  // What the push wrote back (src/jobs/campaign-writeback.ts): one converted treated member's fields and its deal's.
+  const shown = d.sandbox.listContacts().find((c) => c.properties.sway_campaign_arm === 'treatment' && c.properties.sway_campaign_converted === 'true');
+  const writeback = shown
+    ? [
+        `  written back to contact ${shown.id}: sway_campaign=${shown.properties.sway_campaign}, sway_campaign_arm=${shown.properties.sway_campaign_arm}, sway_campaign_converted=${shown.properties.sway_campaign_converted}`,
+        ...d.sandbox.listDeals().filter((x) => x.properties.dealname === `Demo deal ${shown.id}`).map((x) => `  and to its deal ${x.id}: sway_influencing_campaign=${x.properties.sway_influencing_campaign ?? ''} (attribution to the treated arm, not lift)`),
+      ]
+    : ['  no converted treated contact to show'];
   const lift = o.analysis?.absoluteLift;
   return {
     result: {
@@ -95,6 +103,6 @@ export async function runCampaignDemo(d: Deps): Promise<{ result: CampaignDemoRe
       campaignLiftCi: lift?.ci ?? [Number.NaN, Number.NaN],
       campaignPlantedLift: PLANTED_LIFT,
     },
-    lines: reportLines(created.name, report),
+    lines: [...reportLines(created.name, report), ...writeback],
   };
 }

@@ -7,7 +7,7 @@
  * After changing this file, regenerate the manifests (`npm run manifests`); a unit test fails
  * until the files on disk match.
  */
-import type { PersonObject } from './objects.ts';
+import type { CrmObject } from './objects.ts';
 import { CANONICAL_STAGES, STAGE_LABELS } from './stages.ts';
 
 /** The note every file generated from the catalogue carries (manifests/, connectors/manifests.ts). */
@@ -30,6 +30,10 @@ export const FIELD_KEYS = [
   'stageAtMatch',
   'matchedAt',
   'advocate',
+  'campaign',
+  'campaignArm',
+  'campaignConverted',
+  'influencingCampaign',
 ] as const;
 
 export type FieldKey = (typeof FIELD_KEYS)[number];
@@ -53,7 +57,7 @@ export interface FieldDef {
   /** Number precision (total digits) and scale (decimals); values are rounded to scale. */
   number?: { precision: number; scale: number };
   /** The neutral objects (src/domain/objects.ts) that get the field. */
-  objects: readonly PersonObject[];
+  objects: readonly CrmObject[];
 }
 
 /** A value the push job may hand to a mapper; null/undefined mean "clear the field". */
@@ -69,13 +73,19 @@ export function joinTopics(topics: readonly string[]): string {
 }
 
 const STAGE_OPTIONS = CANONICAL_STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }));
-/** Every field goes on every person object (contacts and leads). */
-const PERSON_EVERYWHERE: readonly PersonObject[] = ['contact', 'lead'];
+/** Person fields go on every person object (contacts and leads). */
+const PERSON_EVERYWHERE: readonly CrmObject[] = ['contact', 'lead'];
 
-/** Builds one entry. */
-function field(key: FieldKey, name: string, def: Omit<FieldDef, 'key' | 'name' | 'objects'>): FieldDef {
-  return { key, name, ...def, objects: PERSON_EVERYWHERE };
+/** Builds one entry; `objects` defaults to every person object. */
+function field(key: FieldKey, name: string, def: Omit<FieldDef, 'key' | 'name' | 'objects'>, objects: readonly CrmObject[] = PERSON_EVERYWHERE): FieldDef {
+  return { key, name, ...def, objects };
 }
+
+/** The arms of a campaign (src/outcomes/assignment.ts), as the arm field's options. */
+const ARM_OPTIONS = [
+  { value: 'treatment', label: 'Treatment' },
+  { value: 'control', label: 'Control (holdout)' },
+] as const;
 
 /** The catalogue. Order = FIELD_KEYS order = display order. */
 export const FIELD_CATALOGUE: readonly FieldDef[] = [
@@ -147,6 +157,55 @@ export const FIELD_CATALOGUE: readonly FieldDef[] = [
     description: 'Checked when this person repeatedly speaks positively about the brand and can be asked to help.',
     type: 'checkbox',
   }),
+  // Campaign write-back (docs/campaigns.md). Contacts only: Salesforce keeps campaign membership
+  // on CampaignMember, and campaign-level results (lift, interval, p-value, ROI) belong on
+  // Salesforce's Campaign object, which no connector writes yet, so they are not declared here.
+  field(
+    'campaign',
+    'campaign',
+    {
+      label: 'Sway Campaign',
+      description: 'The Sway campaign this contact is a member of (name and id); the latest started one when there are several.',
+      type: 'text',
+    },
+    ['contact'],
+  ),
+  field(
+    'campaignArm',
+    'campaign_arm',
+    {
+      label: 'Sway Campaign Arm',
+      description:
+        'Which arm of the Sway campaign this contact was randomly assigned to: treatment (influencers engage) or control ' +
+        '(the holdout, left alone so the campaign can be measured). Do not change a control contact\'s handling.',
+      type: 'picklist',
+      options: ARM_OPTIONS,
+    },
+    ['contact'],
+  ),
+  field(
+    'campaignConverted',
+    'campaign_converted',
+    {
+      label: 'Sway Campaign Converted',
+      description: 'Checked when this contact reached the Sway campaign\'s outcome (a won deal or the purchase stage) inside its window.',
+      type: 'checkbox',
+    },
+    ['contact'],
+  ),
+  field(
+    'influencingCampaign',
+    'influencing_campaign',
+    {
+      label: 'Sway Influencing Campaign',
+      description:
+        'The Sway campaign (name and id) whose treated arm included a contact on this deal when it was won inside the ' +
+        'campaign window. This is attribution of the deal to the campaign\'s treated arm, not lift: the campaign\'s ' +
+        'lift compares treated and holdout contacts and is in the Sway campaign report.',
+      type: 'text',
+    },
+    ['deal'],
+  ),
 ];
 
 const BY_KEY = new Map(FIELD_CATALOGUE.map((f) => [f.key, f]));
@@ -159,7 +218,7 @@ export function getField(key: FieldKey): FieldDef {
 }
 
 /** Fields a neutral object gets, in display order. */
-export function fieldsFor(object: PersonObject): readonly FieldDef[] {
+export function fieldsFor(object: CrmObject): readonly FieldDef[] {
   return FIELD_CATALOGUE.filter((f) => f.objects.includes(object));
 }
 

@@ -1,7 +1,9 @@
 /**
  * measure: one campaign's report at this look, from the store (members, won deals, stage
  * transitions, interactions) through src/outcomes/report.ts, saved on the campaign. It reads no
- * CRM and writes none, so measuring again with nothing changed changes nothing. One job per
+ * CRM and writes none itself; when the campaign values the CRM should hold differ from what was
+ * last pushed it queues a push (src/jobs/pipeline.ts), so measuring again with nothing changed
+ * changes nothing. One job per
  * campaign and trigger (deterministic id); the first look at or after the planned readout reads
  * the campaign out.
  */
@@ -17,7 +19,9 @@ import { people } from '../store/schema.ts';
 import { withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
 import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
 import type { JobContext } from './context.ts';
-import type { JobData, Queues } from './queues.ts';
+import { campaignWritebackPending } from './campaign-writeback.ts';
+import { queueNextStage } from './pipeline.ts';
+import { measureJobId, type JobData, type Queues } from './queues.ts';
 import { recordRun } from './run.ts';
 
 export class CampaignNotStartedError extends Error {
@@ -44,12 +48,19 @@ export async function installationStageMap(db: Db, installationId: string): Prom
   return withDefaultStages({ ...s.stageMap, ...s.stageOverrides }, connectorFor(inst.crm).stages.defaults);
 }
 
-/** Computes (and with `save`, stores) the campaign's report as of `now`. */
-export async function measureCampaign(db: Db, installationId: string, campaign: CampaignRow, now = new Date(), save = true): Promise<Measurement> {
+/**
+ * A started campaign's window as of `now` and its conversions per member contact inside it
+ * (won deals with amounts, or an empty map for the stage outcome). Measurement and the push's
+ * write-back (src/jobs/campaign-writeback.ts) read the same conversions.
+ */
+export async function campaignConversions(
+  db: Db,
+  installationId: string,
+  campaign: CampaignRow,
+  now = new Date(),
+): Promise<{ window: { from: Date; to: Date }; conversions: Map<string, Map<string, number>> }> {
   if (!campaign.startedAt || !campaign.windowEndsAt) throw new CampaignNotStartedError('the campaign has not started: start it to assign its arms, then measure');
   const window = { from: campaign.startedAt, to: new Date(Math.min(now.getTime(), campaign.windowEndsAt.getTime())) };
-  const members = await campaignMembersOf(db, campaign.id);
-  const names = await externalIds(db, [...new Set(members.flatMap((m) => (m.influencerId === null ? [] : [m.influencerId])))]);
   const conversions = new Map<string, Map<string, number>>();
   if (campaign.outcome === 'deal-won') {
     for (const d of await wonDealsInWindow(db, installationId, campaign.id, window)) {
@@ -62,6 +73,15 @@ export async function measureCampaign(db: Db, installationId: string, campaign: 
     const purchase = Object.keys(map).filter((k) => map[k] === 'purchase');
     for (const c of await reachedStageInWindow(db, installationId, campaign.id, purchase, window)) conversions.set(c, new Map());
   }
+  return { window, conversions };
+}
+
+/** Computes (and with `save`, stores) the campaign's report as of `now`. */
+export async function measureCampaign(db: Db, installationId: string, campaign: CampaignRow, now = new Date(), save = true): Promise<Measurement> {
+  if (!campaign.startedAt || !campaign.windowEndsAt) throw new CampaignNotStartedError('the campaign has not started: start it to assign its arms, then measure');
+  const { window, conversions } = await campaignConversions(db, installationId, campaign, now);
+  const members = await campaignMembersOf(db, campaign.id);
+  const names = await externalIds(db, [...new Set(members.flatMap((m) => (m.influencerId === null ? [] : [m.influencerId])))]);
   const exposed = await exposedInWindow(db, installationId, campaign.id, window);
   const countMembers: CountMember[] = members.map((m) => ({
     contactId: m.contactId,
@@ -100,16 +120,20 @@ export async function measureJob(ctx: JobContext, installationId: string, jobId:
   const campaign = await getCampaign(ctx.db, installationId, campaignId);
   // Deleted with its installation, or never started: nothing to measure.
   if (!campaign?.startedAt) return;
-  await recordRun(ctx, 'measure', installationId, jobId, async () => {
+  const run = await recordRun(ctx, 'measure', installationId, jobId, async () => {
     const { report, units } = await measureCampaign(ctx.db, installationId, campaign);
     const o = report.overall;
-    return { counts: { units, treatment: o.treatment.units, control: o.control.units, treatmentConversions: o.treatment.conversions, controlConversions: o.control.conversions, held: report.held ? 1 : 0 } };
+    // A push only when the CRM would get a different value (a converted flag, a deal's
+    // attribution, a new member's arm): measuring again with nothing changed writes nothing.
+    const pushQueued = (await campaignWritebackPending(ctx.db, connectorFor((await getInstallation(ctx.db, installationId))!.crm), installationId)) ? 1 : 0;
+    return { counts: { units, treatment: o.treatment.units, control: o.control.units, treatmentConversions: o.treatment.conversions, controlConversions: o.control.conversions, held: report.held ? 1 : 0, pushQueued } };
   });
+  await queueNextStage(ctx.queues, 'measure', installationId, jobId, Boolean(run.counts.pushQueued));
 }
 
 /** Queues a measure of one campaign; the same trigger twice is one job. */
 export async function enqueueMeasure(queues: Queues, installationId: string, campaignId: string, trigger: string): Promise<string> {
-  const id = `measure-${campaignId}-${trigger}`.replace(/:/g, '_');
+  const id = measureJobId(campaignId, trigger);
   await queues.measure.add('measure', { installationId, campaignId }, { jobId: id });
   return id;
 }

@@ -38,7 +38,8 @@ import { sessionFor, withSession } from '../sync/access.ts';
 import { pullWindow, type WindowSearch } from '../sync/pull-window.ts';
 import { parseSettings, sameHandleFields } from '../sync/settings.ts';
 import type { JobContext } from './context.ts';
-import { queueNextStage } from './pipeline.ts';
+import { queueCampaignMeasures, queueNextStage } from './pipeline.ts';
+import { listCampaigns } from '../store/campaigns.ts';
 import { unschedulePull } from './queues.ts';
 import { recordRun } from './run.ts';
 import { analyzeMatchInputs, ANALYZE_AFTER_ROWS } from '../store/graph-load.ts';
@@ -145,6 +146,9 @@ export async function pullOnce(ctx: JobContext, installationId: string, jobId: s
     return { counts, errors };
   });
   await queueNextStage(ctx.queues, 'pull', installationId, jobId, Boolean(run.counts.scoreQueued));
+  // Deals or stages changed: running campaigns' conversions may have too.
+  const running = (await listCampaigns(ctx.db, installationId)).filter((c) => c.status === 'running').map((c) => c.id);
+  await queueCampaignMeasures(ctx.queues, 'pull', installationId, jobId, running, (run.counts.changed ?? 0) > 0 || (run.counts.deals ?? 0) > 0);
 }
 
 async function scoreIsStale(ctx: JobContext, installationId: string): Promise<boolean> {

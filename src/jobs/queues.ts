@@ -96,6 +96,11 @@ export function jobId(kind: JobKind, installationId: string, trigger: string): s
   return `${kind}-${installationId}-${trigger}`.replace(/:/g, '_');
 }
 
+/** A measure job's id: one per campaign and trigger (the same trigger twice is one job). */
+export function measureJobId(campaignId: string, trigger: string): string {
+  return `measure-${campaignId}-${trigger}`.replace(/:/g, '_');
+}
+
 /** The deduplication id of a coalesced kind: one per installation and kind. */
 export const coalesceId = (kind: JobKind, installationId: string) => `${kind}-${installationId}`;
 

@@ -50,3 +50,12 @@ export async function countPushedRecords(db: Db, installationId: string, objectT
     .where(and(eq(pushedValues.installationId, installationId), eq(pushedValues.objectType, objectType), sql`${pushedValues.lastError} IS NULL`));
   return Number(row?.n ?? 0);
 }
+
+/** CRM ids of one object that hold (or were sent) any value of Sway's: what a clear must reach. */
+export async function pushedIds(db: Db, installationId: string, objectType: CrmObject): Promise<string[]> {
+  const rows = await db
+    .select({ crmId: pushedValues.crmId })
+    .from(pushedValues)
+    .where(and(eq(pushedValues.installationId, installationId), eq(pushedValues.objectType, objectType)));
+  return rows.map((r) => r.crmId);
+}

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIELD_CATALOGUE, getField } from '../../src/domain/fields.ts';
 import { renderManifests } from '../../connectors/manifests.ts';
-import { salesforceFieldName, toSalesforceCustomField } from '../../connectors/salesforce/fields.ts';
+import { salesforceFieldName, salesforceObjectsOf, toSalesforceCustomField } from '../../connectors/salesforce/fields.ts';
+import { hubspotFieldsFor } from '../../connectors/hubspot/properties.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGENERATE = 'regenerate with: npx tsx scripts/generate-manifests.ts';
@@ -36,11 +37,11 @@ describe('generated manifests', () => {
 
   it('contain one field file per field and object, and the permission set covers them all', () => {
     const fieldFiles = [...rendered.keys()].filter((p) => p.endsWith('.field-meta.xml'));
-    expect(fieldFiles).toHaveLength(FIELD_CATALOGUE.length * 2);
+    expect(fieldFiles).toHaveLength(FIELD_CATALOGUE.reduce((n, f) => n + salesforceObjectsOf(f).length, 0));
     const permissionSet = rendered.get('manifests/salesforce/force-app/main/default/permissionsets/Sway.permissionset-meta.xml');
     expect(permissionSet).toBeDefined();
     for (const f of FIELD_CATALOGUE) {
-      for (const objectName of ['Contact', 'Lead']) {
+      for (const objectName of salesforceObjectsOf(f)) {
         expect(permissionSet).toContain(
           `<editable>false</editable>\n        <field>${objectName}.${salesforceFieldName(f)}</field>\n        <readable>true</readable>`,
         );
@@ -57,7 +58,8 @@ describe('generated manifests', () => {
     }
     const hubspot = JSON.parse(rendered.get('manifests/hubspot/properties.json')!);
     expect(hubspot.$comment).toContain('do not edit');
-    expect(hubspot.properties.contacts).toHaveLength(FIELD_CATALOGUE.length);
+    expect(hubspot.properties.contacts).toHaveLength(hubspotFieldsFor('contacts').length);
+    expect(hubspot.properties.deals.map((p: { name: string }) => p.name)).toEqual(['sway_influencing_campaign']);
     expect(hubspot.group).toEqual({ name: 'sway', label: 'Sway', displayOrder: -1 });
   });
 

@@ -45,8 +45,11 @@ describe('FIELD_CATALOGUE invariants', () => {
     expect(f.label.length).toBeLessThanOrEqual(40);
     expect(f.description.length).toBeGreaterThan(0);
     expect(f.description.length).toBeLessThanOrEqual(510); // Salesforce inline help text limit
-    expect(hubspotObjectsOf(f)).toContain('contacts');
-    expect([...salesforceObjectsOf(f)].sort()).toEqual(['Contact', 'Lead']);
+    // Person fields go everywhere; campaign fields on contacts only; the deal field on HubSpot deals
+    // (Salesforce opportunities wait for that connector's writes).
+    const expected = f.objects.includes('lead') ? ['Contact', 'Lead'] : f.objects.includes('contact') ? ['Contact'] : [];
+    expect([...salesforceObjectsOf(f)].sort()).toEqual(expected);
+    expect(hubspotObjectsOf(f)).toEqual(f.objects.includes('deal') ? ['deals'] : ['contacts']);
   });
 
   it('gives numbers a precision/scale Salesforce accepts, and only numbers', () => {
@@ -66,7 +69,8 @@ describe('FIELD_CATALOGUE invariants', () => {
 
   it('gives picklists the canonical stages as options, and only picklists have options', () => {
     for (const f of FIELD_CATALOGUE) {
-      if (f.type === 'picklist') expect(f.options?.map((o) => o.value)).toEqual([...CANONICAL_STAGES]);
+      if (f.key === 'campaignArm') expect(f.options?.map((o) => o.value)).toEqual(['treatment', 'control']);
+      else if (f.type === 'picklist') expect(f.options?.map((o) => o.value)).toEqual([...CANONICAL_STAGES]);
       else expect(f.options).toBeUndefined();
     }
   });
@@ -82,12 +86,16 @@ describe('FIELD_CATALOGUE invariants', () => {
     expect(hubspotPropertyName(getField('influenceScore'))).toBe('sway_influence_score');
   });
 
-  it('puts every field on contacts, Contact and Lead', () => {
-    expect(hubspotFieldsFor('contacts')).toHaveLength(FIELD_CATALOGUE.length);
-    expect(salesforceFieldsFor('Contact')).toHaveLength(FIELD_CATALOGUE.length);
-    expect(salesforceFieldsFor('Lead')).toHaveLength(FIELD_CATALOGUE.length);
-    expect(fieldsFor('contact')).toHaveLength(FIELD_CATALOGUE.length);
-    expect(fieldsFor('lead')).toHaveLength(FIELD_CATALOGUE.length);
+  it('puts every person field on contacts, Contact and Lead; campaign fields on contacts; the deal field on deals', () => {
+    const CAMPAIGN = ['campaign', 'campaignArm', 'campaignConverted'];
+    const person = FIELD_CATALOGUE.filter((f) => !CAMPAIGN.includes(f.key) && f.key !== 'influencingCampaign');
+    expect(hubspotFieldsFor('contacts')).toHaveLength(person.length + CAMPAIGN.length);
+    expect(salesforceFieldsFor('Contact')).toHaveLength(person.length + CAMPAIGN.length);
+    expect(salesforceFieldsFor('Lead')).toEqual(person);
+    expect(fieldsFor('contact')).toHaveLength(person.length + CAMPAIGN.length);
+    expect(fieldsFor('lead')).toEqual(person);
+    expect(fieldsFor('deal').map((f) => f.key)).toEqual(['influencingCampaign']);
+    expect(hubspotFieldsFor('deals').map((f) => f.key)).toEqual(['influencingCampaign']);
   });
 });
 

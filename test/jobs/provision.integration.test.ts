@@ -13,9 +13,10 @@ afterAll(async () => {
 });
 
 describe('provisioning', () => {
-  it('creates the group and every catalogue contact property once; a second run creates nothing and fails on nothing', async () => {
+  it('creates the group and every catalogue contact and deal property once; a second run creates nothing and fails on nothing', async () => {
     const { installationId } = await h.install();
     const fields = hubspotFieldsFor('contacts');
+    const dealFields = hubspotFieldsFor('deals');
     h.sandbox.clearRequests();
 
     await provisionJob(h.rt.jobs, installationId, 'first');
@@ -25,6 +26,10 @@ describe('provisioning', () => {
     for (const f of fields) {
       expect(h.sandbox.getProperty('contacts', hubspotPropertyName(f))).toMatchObject({ name: hubspotPropertyName(f), groupName: HUBSPOT_PROPERTY_GROUP.name });
     }
+    // Deals get their own "sway" group and the influencing-campaign property.
+    expect(requestsTo(h.sandbox, 'POST', /^\/crm\/v3\/properties\/deals\/groups$/).map((r) => r.status)).toEqual([201]);
+    expect(requestsTo(h.sandbox, 'POST', /^\/crm\/v3\/properties\/deals$/).map((r) => r.status)).toEqual(dealFields.map(() => 201));
+    for (const f of dealFields) expect(h.sandbox.getProperty('deals', hubspotPropertyName(f))).toMatchObject({ groupName: HUBSPOT_PROPERTY_GROUP.name });
 
     h.sandbox.clearRequests();
     await provisionJob(h.rt.jobs, installationId, 'second');
@@ -33,8 +38,8 @@ describe('provisioning', () => {
 
     const runs = (await listRuns(h.rt.store.db, installationId, 'provision')).reverse();
     expect(runs.map((r) => [r.status, r.counts.created, r.counts.existing])).toEqual([
-      ['succeeded', fields.length, 0],
-      ['succeeded', 0, fields.length],
+      ['succeeded', fields.length + dealFields.length, 0],
+      ['succeeded', 0, fields.length + dealFields.length],
     ]);
   });
 });

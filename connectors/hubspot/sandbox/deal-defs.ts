@@ -1,7 +1,10 @@
 // Deals: their built-in property definitions and HubSpot's default "Sales Pipeline".
 // dealstage/pipeline options are not stored here: they follow the portal's pipelines, so the
 // deal property lookup (state.ts) fills them in from the current pipelines at validation time.
-import { builtInProperty, READ_ONLY_VALUE, type PropertyDefinition } from './property-defs.ts';
+import { builtInProperty, READ_ONLY_VALUE, type PropertyDefinition, type PropertyGroup } from './property-defs.ts';
+
+/** HubSpot's built-in deal property group. */
+export const BUILT_IN_DEAL_GROUPS: PropertyGroup[] = [{ name: 'dealinformation', label: 'Deal information', displayOrder: 0, archived: false }];
 
 export interface PipelineStage {
   id: string;

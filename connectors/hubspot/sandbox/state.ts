@@ -2,7 +2,7 @@
 // pipelines, property definitions, webhook and fault settings and the request log. Routes read
 // it; changes that HubSpot would announce by webhook go through changes.ts. Nothing is persisted.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { builtInDealProperties, DEAL_ALWAYS_RETURNED, DEFAULT_DEAL_PROPERTIES, defaultDealPipeline, type Pipeline } from './deal-defs.ts';
+import { BUILT_IN_DEAL_GROUPS, builtInDealProperties, DEAL_ALWAYS_RETURNED, DEFAULT_DEAL_PROPERTIES, defaultDealPipeline, type Pipeline } from './deal-defs.ts';
 import { FaultInjector } from './faults.ts';
 import { fullView, type ObjectKind, recordJson, type StoredRecord, valueOf } from './objects.ts';
 import {
@@ -50,7 +50,7 @@ export const DEFAULT_CONTACT_PROPERTIES = ['createdate', 'email', 'firstname', '
 /** Always returned, whatever properties were asked for. */
 export const ALWAYS_RETURNED = ['createdate', 'hs_object_id', 'lastmodifieddate'];
 
-/** 'contacts' and its object type id '0-1' are the only object types with property routes. */
+/** 'contacts' and its object type id '0-1' (deals have their own: crmObjectType). */
 export function normalizeObjectType(objectType: string): 'contacts' | undefined {
   return objectType === 'contacts' || objectType === 'contact' || objectType === '0-1' ? 'contacts' : undefined;
 }
@@ -75,6 +75,7 @@ export class SandboxState {
   readonly mergedInto = new Map<string, string>();
   readonly deals = new Map<string, StoredRecord>();
   readonly dealProperties = new Map<string, PropertyDefinition>();
+  readonly dealGroups = new Map<string, PropertyGroup>();
   /** Deal id → associated contact ids (deal_to_contact, typeId 3), in association order. */
   readonly dealContacts = new Map<string, string[]>();
   readonly pipelines = new Map<string, Pipeline>();
@@ -98,6 +99,7 @@ export class SandboxState {
     for (const p of builtInContactProperties(at)) this.properties.set(p.name, p);
     for (const g of BUILT_IN_CONTACT_GROUPS) this.groups.set(g.name, { ...g });
     for (const p of builtInDealProperties(at)) this.dealProperties.set(p.name, p);
+    for (const g of BUILT_IN_DEAL_GROUPS) this.dealGroups.set(g.name, { ...g });
     const pipeline = defaultDealPipeline(at);
     this.pipelines.set(pipeline.id, pipeline);
     this.contactKind = {
