@@ -22,6 +22,17 @@ export interface SalesforceProvisionResult extends ProvisionResult {
   permissionSetId: string;
   /** `Object.Field__c` granted (or upgraded to read + edit) by this run. */
   grantsCreated: string[];
+  /** Whether this run assigned the permission set to `assigneeId` (false when it already was, or none was given). */
+  assigned: boolean;
+}
+
+export interface ProvisionOptions {
+  client?: string;
+  /**
+   * The connecting user (accountInfo's `userId`): in an org a permission set grants nothing
+   * until it is assigned. The sandbox stores the assignment but grants without it.
+   */
+  assigneeId?: string;
 }
 
 interface Planned {
@@ -53,16 +64,16 @@ async function queryAll<T extends Record<string, unknown>>(api: Pick<Connection,
   return rows;
 }
 
-export async function provision(session: CrmSession, options: { client?: string } = {}): Promise<SalesforceProvisionResult> {
+export async function provision(session: CrmSession, options: ProvisionOptions = {}): Promise<SalesforceProvisionResult> {
   const conn = salesforceConnection(session, options);
   try {
-    return await provisionWith(conn);
+    return await provisionWith(conn, options.assigneeId);
   } catch (err) {
     throw classifySalesforceError(err, 'Salesforce provisioning');
   }
 }
 
-async function provisionWith(conn: Connection): Promise<SalesforceProvisionResult> {
+async function provisionWith(conn: Connection, assigneeId: string | undefined): Promise<SalesforceProvisionResult> {
   const planned = plannedFields();
   const key = (object: string, developerName: string) => `${object}.${developerName}`.toLowerCase();
   const present = new Set(
@@ -94,7 +105,8 @@ async function provisionWith(conn: Connection): Promise<SalesforceProvisionResul
 
   const { id: permissionSetId, created: groupCreated } = await ensurePermissionSet(conn);
   const grantsCreated = await ensureGrants(conn, permissionSetId, planned.map((p) => p.fullName));
-  return { created, existing, groupCreated, permissionSetId, grantsCreated };
+  const assigned = assigneeId ? await ensureAssignment(conn, permissionSetId, assigneeId) : false;
+  return { created, existing, groupCreated, permissionSetId, grantsCreated, assigned };
 }
 
 async function findPermissionSet(conn: Connection): Promise<string | undefined> {
@@ -119,6 +131,21 @@ async function ensurePermissionSet(conn: Connection): Promise<{ id: string; crea
   const again = await findPermissionSet(conn);
   if (!again) throw Object.assign(new Error('permission set neither created nor found'), { errorCode: 'ERROR_HTTP_500' });
   return { id: again, created: false };
+}
+
+async function ensureAssignment(conn: Connection, permissionSetId: string, assigneeId: string): Promise<boolean> {
+  const rows = await queryAll<{ Id: string }>(
+    conn,
+    `SELECT Id FROM PermissionSetAssignment WHERE PermissionSetId = ${quote(permissionSetId)} AND AssigneeId = ${quote(assigneeId)}`,
+  );
+  if (rows.length) return false;
+  try {
+    await conn.sobject('PermissionSetAssignment').create({ PermissionSetId: permissionSetId, AssigneeId: assigneeId });
+    return true;
+  } catch (err) {
+    if ((err as { errorCode?: string }).errorCode !== 'DUPLICATE_VALUE') throw err;
+    return false;
+  }
 }
 
 /** Read + edit on every field; rows that exist with less are raised. Returns the fields this run changed. */

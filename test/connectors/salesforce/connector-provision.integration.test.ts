@@ -34,17 +34,18 @@ afterEach(async () => {
 describe('provision', () => {
   it('creates every catalogue field and the permission set once; a second run creates nothing', async () => {
     expect(expected.length).toBeGreaterThan(3);
-    const first = await provision(session);
+    const first = await provision(session, { assigneeId: sandbox.userId });
+    expect(first.assigned).toBe(true);
     expect(first.created.sort()).toEqual([...expected].sort());
     expect(first.existing).toEqual([]);
     expect(first.groupCreated).toBe(true);
     expect(first.grantsCreated.sort()).toEqual([...expected].sort());
     const writesAfterFirst = sandbox.requests.filter((r) => r.method !== 'GET').length;
-    expect(writesAfterFirst).toBe(expected.length + 1 + Math.ceil(expected.length / 200));
+    expect(writesAfterFirst).toBe(expected.length + 1 + Math.ceil(expected.length / 200) + 1); // fields, set, grants, assignment
 
     sandbox.clearRequests();
-    const second = await provision(session);
-    expect(second).toMatchObject({ created: [], groupCreated: false, grantsCreated: [], permissionSetId: first.permissionSetId });
+    const second = await provision(session, { assigneeId: sandbox.userId });
+    expect(second).toMatchObject({ created: [], groupCreated: false, grantsCreated: [], assigned: false, permissionSetId: first.permissionSetId });
     expect(second.existing.sort()).toEqual([...expected].sort());
     expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     // Every call named Sway in Sforce-Call-Options.
