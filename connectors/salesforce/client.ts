@@ -1,12 +1,14 @@
 /**
  * jsforce Connections for one installation's session: pinned to API v68.0 (jsforce's default
  * is older), `Sforce-Call-Options: client=<app>` on every call so Sway's own writes can be told
- * apart in change events (CRM-NOTES.md), and, when a refresh token is given, a refreshFn that
+ * apart in change events (their `changeOrigin` names the client), and, when a refresh token is given, a refreshFn that
  * keeps a rotated refresh token (jsforce's built-in refresh drops it: see
  * test/connectors/salesforce/sandbox-oauth.integration.test.ts "jsforce and rotation").
  */
 import { Connection } from 'jsforce';
+import type { SwayError } from '../../src/domain/errors.ts';
 import type { CrmSession, OAuthApp } from '../connector.ts';
+import { classifySalesforceError } from './errors.ts';
 import { SALESFORCE_API_VERSION } from './manifests.ts';
 import { refresh, type SalesforceTokenSet, type TokenOptions } from './oauth.ts';
 
@@ -25,11 +27,22 @@ export interface ConnectionOptions {
   };
 }
 
+const refreshFailures = new WeakMap<Connection, SwayError>();
+
+/**
+ * Why the connection's last refresh failed (DISCONNECTED, TRANSIENT…). jsforce rethrows a
+ * refreshFn failure as a plain Error ("Unable to refresh session due to: …",
+ * lib/session-refresh-delegate.js), dropping our code; callers read it back here.
+ */
+export function lastRefreshFailure(conn: Connection): SwayError | undefined {
+  return refreshFailures.get(conn);
+}
+
 /** A Connection to the session's instance (`apiBaseUrl`, validated at install by ./hosts.ts). */
 export function salesforceConnection(session: CrmSession, options: ConnectionOptions = {}): Connection {
   const r = options.refresh;
   let refreshToken = r?.refreshToken;
-  return new Connection({
+  const conn: Connection = new Connection({
     instanceUrl: session.apiBaseUrl,
     accessToken: session.accessToken,
     version: SALESFORCE_API_VERSION,
@@ -40,10 +53,15 @@ export function salesforceConnection(session: CrmSession, options: ConnectionOpt
           .then(async (tokens) => {
             refreshToken = tokens.refreshToken; // the next refresh sends the rotated one
             await r.onRefresh(tokens);
+            refreshFailures.delete(conn);
             callback(undefined, tokens.accessToken);
           })
-          .catch((err: unknown) => callback(err as Error));
+          .catch((err: unknown) => {
+            refreshFailures.set(conn, classifySalesforceError(err, 'Salesforce token refresh', 'refresh'));
+            callback(err as Error);
+          });
       },
     }),
   });
+  return conn;
 }

@@ -1,6 +1,6 @@
 /**
- * Which hosts a Salesforce connector may send an org's token to (CRM-NOTES.md: validate
- * `instance_url` before calling it). A forged token answer must not turn Sway into a proxy for
+ * Which hosts a Salesforce connector may send an org's token to (the token answer's
+ * `instance_url` is called with the org's token, so it is validated first). A forged token answer must not turn Sway into a proxy for
  * internal addresses: only https Salesforce hosts pass, plus exact origins the caller passes
  * (the local sandbox in tests and the demo), never a wildcard.
  */

@@ -11,7 +11,7 @@ import type { ConnectorLimits } from '../connector.ts';
 
 /** Sway's default share of the org's daily allowance. */
 export const SALESFORCE_DAILY_SHARE = 0.1;
-/** An Enterprise org's base allowance (100,000 + 1,000 per licence; CRM-NOTES), used until the org's own Max is read. */
+/** An Enterprise org's base allowance (100,000 + 1,000 per licence; the sandbox's default Max too), used until the org's own Max is read. */
 export const SALESFORCE_DEFAULT_DAILY_MAX = 100_000;
 /** Salesforce's own REST timeout is 10 minutes; Sway gives up on a silent call much earlier and retries it. */
 export const SALESFORCE_REQUEST_TIMEOUT_MS = 60_000;

@@ -1,6 +1,6 @@
 /**
- * Salesforce OAuth 2.0 web-server flow with PKCE for the External Client App (CRM-NOTES.md
- * "Salesforce"): consent URL, code exchange, identity, refresh that keeps a rotated refresh
+ * Salesforce OAuth 2.0 web-server flow with PKCE for the External Client App (the sandbox's
+ * connectors/salesforce/sandbox/README.md follows the same endpoints): consent URL, code exchange, identity, refresh that keeps a rotated refresh
  * token, revoke; through jsforce's OAuth2. Stateless: the caller keeps the PKCE verifier with
  * its single-use state between authorizeUrl and exchangeCode, and stores the tokens sealed.
  *

@@ -181,7 +181,7 @@ async function ensureGrants(conn: Connection, parentId: string, fields: string[]
 
 type WireSaveError = { errorCode?: string; statusCode?: string; message?: string; fields?: string[] };
 
-/** jsforce types record errors with `errorCode`; the collections wire format says `statusCode` (CRM-NOTES.md). */
+/** jsforce types record errors with `errorCode`; the collections wire format says `statusCode` (connectors/salesforce/sandbox/collections-routes.ts serves it so). */
 function saveErrorCode(errors: readonly WireSaveError[]): string | undefined {
   return errors[0]?.errorCode ?? errors[0]?.statusCode;
 }

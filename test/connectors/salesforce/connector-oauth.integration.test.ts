@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SwayError } from '../../../src/domain/errors.ts';
 import type { OAuthApp } from '../../../connectors/connector.ts';
-import { salesforceConnection } from '../../../connectors/salesforce/client.ts';
+import { lastRefreshFailure, salesforceConnection } from '../../../connectors/salesforce/client.ts';
 import { salesforceOrigin } from '../../../connectors/salesforce/hosts.ts';
 import { accountInfo, authorizeUrl, exchangeCode, refresh, revoke, SALESFORCE_SCOPES, salesforceLoginUrl, type SalesforceTokenSet } from '../../../connectors/salesforce/oauth.ts';
 import { createSalesforceSandbox, type SalesforceSandbox } from '../../../connectors/salesforce/sandbox/index.ts';
@@ -185,6 +185,18 @@ describe('refresh and revoke', () => {
     const sent = refreshes.map((r) => (r.body as Record<string, string>).refresh_token);
     expect(sent).toEqual([t0.refreshToken, stored[0]!.refreshToken, stored[1]!.refreshToken]);
     expect(new Set([...sent, stored[2]!.refreshToken]).size).toBe(4);
+  });
+
+  it('a session Connection whose refresh token was revoked reports DISCONNECTED', async () => {
+    const t0 = await install();
+    const conn = salesforceConnection(
+      { apiBaseUrl: t0.instanceUrl, accessToken: t0.accessToken },
+      { refresh: { app, refreshToken: t0.refreshToken, tokenOptions: { hosts }, onRefresh: () => {} } },
+    );
+    await revoke(app, t0.refreshToken);
+    expect(lastRefreshFailure(conn)).toBeUndefined();
+    await rejection(conn.request('/limits'));
+    expect(lastRefreshFailure(conn)?.code).toBe('DISCONNECTED');
   });
 
   it('revoke ends the installation: a later refresh is DISCONNECTED; an unknown token NOT_FOUND', async () => {
