@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connector, CrmContact, CrmSession, OAuthApp, RequestHooks, WebhookRequest } from '../../../connectors/connector.ts';
 import type { ChangeEvent } from '../../../src/domain/change-events.ts';
 import { SwayError } from '../../../src/domain/errors.ts';
@@ -46,6 +46,8 @@ export interface MergeResult {
   survivingId: string;
   /** The records that no longer exist on their own (never the survivor). */
   mergedIds: string[];
+  /** The record whose values won (HubSpot: the primary, now merged away; Salesforce: the master, the survivor). */
+  primaryId: string;
 }
 
 /**
@@ -136,6 +138,12 @@ export interface ContractDriver {
 }
 
 const T0 = Date.parse('2026-06-01T09:00:00.000Z');
+/**
+ * The clock moves this far before each case, so every case starts in fresh rate windows (CRMs
+ * limit per second or per ten seconds; the sandboxes count on the suite's clock) and no case
+ * meets a 429 it did not inject. Small against token lifetimes (HubSpot: 30 minutes).
+ */
+const CASE_GAP_MS = 15_000;
 
 async function rejection(call: Promise<unknown>): Promise<SwayError> {
   try {
@@ -188,14 +196,17 @@ export function describeConnectorContract(driver: ContractDriver): void {
     afterAll(async () => {
       await driver.stop();
     });
+    beforeEach(() => advance(CASE_GAP_MS));
 
     it('installs: consent → code → tokens → account id, scopes and API host; a refresh gives a working token', async () => {
+      const before = Date.now();
       const { tokens, account } = await install();
       const expected = driver.expectedAccount();
       expect(account.accountId).toBe(expected.accountId);
       expect([...account.scopes].sort()).toEqual([...expected.scopes].sort());
       expect(account.apiBaseUrl ?? app.apiBaseUrl).toBe(expected.apiBaseUrl);
-      expect(tokens.expiresAt.getTime()).toBeGreaterThan(Date.now());
+      // expiresAt is on Sway's clock (it compares it with its own time): later than the request.
+      expect(tokens.expiresAt.getTime()).toBeGreaterThan(before);
 
       const refreshed = await connector.oauth.refresh(app, tokens.refreshToken);
       expect(refreshed.accessToken).not.toBe(tokens.accessToken);
@@ -323,6 +334,7 @@ export function describeConnectorContract(driver: ContractDriver): void {
         driver.expireAccessTokens();
         const error = await rejection(connector.readContacts({ ...session, accessToken: tokens.accessToken }, [id!]));
         expect(error.code).toBe('AUTH_EXPIRED');
+        expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(tokens.accessToken);
 
         const encryptionKey = randomBytes(32);
         const { installation } = await saveInstallation(store.db, encryptionKey, connector.id, account, tokens);
@@ -333,7 +345,9 @@ export function describeConnectorContract(driver: ContractDriver): void {
           refreshMarginMs: 0,
           redis,
           prefix,
-          now: clock.now,
+          // Sway's clock a minute before the stored expiry: the token does not look due, so only
+          // the CRM's 401 can start the refresh (the path under test).
+          now: () => tokens.expiresAt.getTime() - 60_000,
         };
         const refreshes = driver.refreshCount();
         const read = await withSession(deps, installation.id, (s) => connector.readContacts(s, [id!]));
@@ -382,7 +396,7 @@ export function describeConnectorContract(driver: ContractDriver): void {
         const events = eventsOf(await driver.captureNotifications(() => (merge = driver.mergeContacts(primary!, duplicate!))));
         const merged = events.filter((e) => e.kind === 'merged');
         expect(merged).toHaveLength(1);
-        expect(merged[0]).toMatchObject({ objectType: 'contact', survivingId: merge!.survivingId });
+        expect(merged[0]).toMatchObject({ objectType: 'contact', survivingId: merge!.survivingId, primaryId: merge!.primaryId });
         expect([...merged[0]!.mergedIds!].sort()).toEqual([...merge!.mergedIds].sort());
       });
     });
@@ -393,6 +407,8 @@ export function describeConnectorContract(driver: ContractDriver): void {
       driver.revokeRefreshTokens();
       const error = await rejection(connector.oauth.refresh(app, tokens.refreshToken));
       expect(error.code).toBe('DISCONNECTED');
+      // A connector never puts a token into an error (connectors/connector.ts).
+      expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain(tokens.refreshToken);
     });
   });
 }

@@ -90,7 +90,7 @@ function hubspotDriver(): ContractDriver {
     mergeContacts(primaryId, duplicateId) {
       // HubSpot's merge makes a new record; both merged ids are gone.
       const survivingId = sandbox.mergeContacts(primaryId, duplicateId);
-      return { survivingId, mergedIds: [primaryId, duplicateId] };
+      return { survivingId, mergedIds: [primaryId, duplicateId], primaryId };
     },
     // A batch update names a record HubSpot no longer has in a 207 OBJECT_NOT_FOUND item.
     makeContactRefuseWrites: (id) => sandbox.deleteContact(id),
