@@ -73,7 +73,9 @@ function hubspotDriver(): ContractDriver {
 
     oauthApp: () => ({ clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, appBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, scopes: SCOPES }),
     async consent(authorizeUrl, state) {
-      const res = await fetch(authorizeUrl, { redirect: 'manual' });
+      // A fresh connection: an idle keep-alive socket may be closed by the sandbox meanwhile (ECONNRESET
+      // seen after PGlite's slow start in the case before).
+      const res = await fetch(authorizeUrl, { redirect: 'manual', headers: { connection: 'close' } });
       if (res.status !== 302) throw new Error(`consent: the authorize page answered ${res.status}`);
       const location = new URL(res.headers.get('location')!);
       if (location.searchParams.get('state') !== state) throw new Error('consent: the redirect lost the state');
