@@ -4,30 +4,30 @@
  *
  * The file is read as a stream and stored in chunks of at most CHUNK_ROWS rows,
  * each through `storeSignals(…, { mode: 'lenient' })`: one transaction per chunk, bad items
- * left out and reported. At most two chunks are being stored while the next one is read (see
- * `flush` below), so memory stays bounded by three chunks whatever the file size. Rows that cannot be loaded go to
+ * left out and reported. At most two chunks are being stored while the next one is read
+ * (src/import/chunk-pipeline.ts), so memory stays bounded by three chunks whatever the file size. Rows that cannot be loaded go to
  * `<file>.rejects.ndjson` (`{ line, reason, row }`, in line order); the file is removed when a
  * later import of the same file rejects nothing.
  *
  * Interrupting an import keeps the chunks already stored; importing the file again is safe
  * (ids are stable, so stored rows are duplicates and change nothing).
  */
-import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { loadConfigOrExit, type Config } from '../config.ts';
-import { createRowMapper, describeIssues, parseItemType, type ItemType } from '../domain/import-rows.ts';
+import { createRowMapper, describeIssues, parseItemType, type ItemType, type RowMapper } from '../domain/import-rows.ts';
 import { assertRedisReachable, closeQueues, createQueues, enqueue, redisConnection } from '../jobs/queues.ts';
 import { openStore, type Db } from '../store/db.ts';
 import { getInstallation } from '../store/installations.ts';
-import { PersonIdCache } from '../store/person-id-cache.ts';
 import { finishRun, startRun } from '../store/runs.ts';
-import { storeSignals } from '../store/signals.ts';
-import { Chunk, type RejectedRow } from './chunk.ts';
+import { ChunkPipeline, type StoredTotals } from './chunk-pipeline.ts';
 import { createProgress, formatSummary, type ImportSummary } from './progress.ts';
-import { ImportFileError, readCsv, readNdjson } from './readers.ts';
+import { ImportFileError, readCsv, readNdjson, type ReadRow, type RowSource } from './readers.ts';
+import { RejectsFile, rejectsPathFor } from './rejects-file.ts';
 import { analyzeMatchInputs, ANALYZE_AFTER_ROWS } from '../store/graph-load.ts';
 
 export { ImportFileError } from './readers.ts';
+export { REJECT_ROW_BYTES, rejectsPathFor, truncateRow } from './rejects-file.ts';
 export type { ImportSummary } from './progress.ts';
 
 /**
@@ -38,10 +38,6 @@ export type { ImportSummary } from './progress.ts';
 export const CHUNK_ROWS = 10_000;
 /** Second bound on a chunk, next to its row count: rows can be large (texts up to 10,000 chars). */
 export const CHUNK_BYTES = 8 * 1024 * 1024;
-/** A rejected row's `row` is cut to this many bytes of JSON in the rejects file. */
-export const REJECT_ROW_BYTES = 2048;
-/** Reasons kept in the run history (the rejects file has them all). */
-const RUN_ERRORS_KEPT = 1000;
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -57,9 +53,6 @@ export interface ImportFileOptions {
   onProgress?: (rows: number, bytes: number) => void;
 }
 
-/** `<file>.rejects.ndjson`. */
-export const rejectsPathFor = (file: string) => `${file}.rejects.ndjson`;
-
 /**
  * Imports one file into an installation's store and returns the figures. Throws
  * ImportFileError when the file cannot be imported at all (bad CSV header, no type); then
@@ -70,14 +63,7 @@ export async function importFile(db: Db, installationId: string, file: string, o
   const format = options.format ?? (await detectFormat(file));
   const chunkRows = Math.min(options.chunkRows ?? CHUNK_ROWS, CHUNK_ROWS);
   const mapper = createRowMapper({ now: options.now ?? new Date(), type: options.type });
-  const source =
-    format === 'csv'
-      ? readCsv(file, {
-          onHeader: (columns) => {
-            if (!options.type && !columns.includes('type')) throw new ImportFileError('a CSV file needs --type or a "type" column');
-          },
-        })
-      : readNdjson(file);
+  const source = openSource(file, format, options.type);
   // Reading the first batch surfaces header problems before anything is changed.
   const first = await source.batches.next();
 
@@ -85,88 +71,90 @@ export async function importFile(db: Db, installationId: string, file: string, o
   await rm(rejectsPath, { force: true });
   const rejects = new RejectsFile(rejectsPath);
   const runId = await startRun(db, installationId, 'import');
-  const t = { rows: 0, people: 0, interactionsNew: 0, interactionsDuplicate: 0, conversationsNew: 0, conversationsDuplicate: 0, scores: 0 };
-  let stoppedAtLine: number | null = null;
-  let chunk = new Chunk();
-  let pending: RejectedRow[] = []; // rows of the current chunk refused before the store
-
-  // Chunks are stored while the next ones are read and validated, so Node and the database
-  // work at the same time. Up to two stores run at once — PostgreSQL then uses both cores —
-  // but never past a chunk that defines people (later chunks may refer to them): stores stay
-  // in file order where it matters, and at most three chunks are in memory whatever the file
-  // size. Rejects are written in chunk order.
-  let inflight: { done: Promise<void>; people: boolean }[] = [];
-  const personIds = new PersonIdCache();
-  let written: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    const c = chunk;
-    const p = pending;
-    chunk = new Chunk();
-    pending = [];
-    while (inflight.length >= 2 || inflight.some((f) => f.people)) {
-      await inflight[0]!.done;
-      inflight.shift();
-    }
-    const stored = (async () => {
-      if (c.items === 0) return;
-      const r = await storeSignals(db, installationId, c.batch, { mode: 'lenient', personIds });
-      t.people += r.peopleUpserted;
-      t.interactionsNew += r.interactionsStored;
-      t.interactionsDuplicate += r.interactionsDuplicate;
-      t.conversationsNew += r.conversationsStored;
-      t.conversationsDuplicate += r.conversationsDuplicate;
-      t.scores += r.scoresStored;
-      p.push(...c.rejectedRows(r.rejected));
-    })();
-    written = written.then(() => stored).then(() => rejects.write(p.sort((a, b) => a.line - b.line)));
-    // Failures surface where these are awaited (the next flush or the drain); until then they
-    // must not count as unhandled rejections, which would end the process.
-    stored.catch(() => {});
-    written.catch(() => {});
-    inflight.push({ done: written, people: c.batch.people.length > 0 });
-  };
-  const drain = async () => {
-    await written;
-    inflight = [];
-  };
-
+  const pipeline = new ChunkPipeline(db, installationId, rejects);
+  let read: RowsRead;
   try {
-    for (let next = first; !next.done; next = await source.batches.next()) {
-      for (const r of next.value) {
-        t.rows++;
-        if (r.error !== undefined) {
-          pending.push({ line: r.line, reason: r.error, row: r.row });
-          if (r.fatal) stoppedAtLine = r.line;
-        } else {
-          const result = format === 'csv' ? mapper.fromCsv(r.row as Record<string, string>) : mapper.fromJson(r.row);
-          if (!result.ok) pending.push({ line: r.line, reason: describeIssues(result.issues), row: r.row });
-          else {
-            if (chunk.needsSplitBefore(result.item)) await flush();
-            chunk.add(result.item, r.line, r.row, r.size);
-          }
-        }
-        chunk.rows++;
-        if (chunk.rows >= chunkRows || chunk.bytes >= CHUNK_BYTES) await flush();
-      }
-      options.onProgress?.(t.rows, source.bytesRead());
-    }
-    await flush();
-    await drain();
+    read = await readIntoChunks(source, first, format, mapper, pipeline, chunkRows, options.onProgress);
+    await pipeline.drain();
   } catch (err) {
-    await drain().catch(() => {});
+    await pipeline.drain().catch(() => {});
     await rejects.close().catch(() => {});
     await finishRun(db, runId, { status: 'failed', errors: [{ message: err instanceof Error ? err.message : String(err) }] }).catch(() => {});
     throw err;
   }
   await rejects.close();
 
+  const summary = summarize(file, format, read, pipeline.totals, rejects, runId, started);
+  // Fresh planner statistics, so the match run this import leads to keeps linear plans.
+  if (summary.loaded >= ANALYZE_AFTER_ROWS) await analyzeMatchInputs(db);
+  const { file: _f, format: _fmt, rejectsFile: _r, runId: _id, stoppedAtLine: _s, seconds: _sec, ...counts } = summary;
+  await finishRun(db, runId, { status: 'succeeded', counts, errors: rejects.firstReasons });
+  return summary;
+}
+
+/** The reader for the format; a CSV file must say each row's type unless `--type` does. */
+function openSource(file: string, format: ImportFormat, type: ItemType | undefined): RowSource {
+  if (format !== 'csv') return readNdjson(file);
+  return readCsv(file, {
+    onHeader: (columns) => {
+      if (!type && !columns.includes('type')) throw new ImportFileError('a CSV file needs --type or a "type" column');
+    },
+  });
+}
+
+interface RowsRead {
+  rows: number;
+  /** The line a fatal read error stopped at (CSV syntax), else null. */
+  stoppedAtLine: number | null;
+}
+
+/**
+ * Validates every row and fills the pipeline's chunks, handing each one over when it is full
+ * or when a person row must start a new one (src/import/chunk.ts). Inline per row, with no
+ * object per row: this loop runs once per line of files of millions of lines.
+ */
+async function readIntoChunks(
+  source: RowSource,
+  first: IteratorResult<ReadRow[]>,
+  format: ImportFormat,
+  mapper: RowMapper,
+  pipeline: ChunkPipeline,
+  chunkRows: number,
+  onProgress: ImportFileOptions['onProgress'],
+): Promise<RowsRead> {
+  let rows = 0;
+  let stoppedAtLine: number | null = null;
+  for (let next = first; !next.done; next = await source.batches.next()) {
+    for (const r of next.value) {
+      rows++;
+      if (r.error !== undefined) {
+        pipeline.pending.push({ line: r.line, reason: r.error, row: r.row });
+        if (r.fatal) stoppedAtLine = r.line;
+      } else {
+        const result = format === 'csv' ? mapper.fromCsv(r.row as Record<string, string>) : mapper.fromJson(r.row);
+        if (!result.ok) pipeline.pending.push({ line: r.line, reason: describeIssues(result.issues), row: r.row });
+        else {
+          if (pipeline.chunk.needsSplitBefore(result.item)) await pipeline.flush();
+          pipeline.chunk.add(result.item, r.line, r.row, r.size);
+        }
+      }
+      pipeline.chunk.rows++;
+      if (pipeline.chunk.rows >= chunkRows || pipeline.chunk.bytes >= CHUNK_BYTES) await pipeline.flush();
+    }
+    onProgress?.(rows, source.bytesRead());
+  }
+  await pipeline.flush();
+  return { rows, stoppedAtLine };
+}
+
+/** The figures `sway import` prints and the run history keeps. */
+function summarize(file: string, format: ImportFormat, read: RowsRead, t: StoredTotals, rejects: RejectsFile, runId: string, started: number): ImportSummary {
   const seconds = (performance.now() - started) / 1000;
-  const loaded = t.people + t.interactionsNew + t.interactionsDuplicate + t.conversationsNew + t.conversationsDuplicate + t.scores;
-  const summary: ImportSummary = {
+  return {
     file,
     format,
-    rows: t.rows,
-    loaded,
+    rows: read.rows,
+    loaded: t.people + t.interactionsNew + t.interactionsDuplicate + t.conversationsNew + t.conversationsDuplicate + t.scores,
     people: t.people,
     interactionsNew: t.interactionsNew,
     interactionsDuplicate: t.interactionsDuplicate,
@@ -174,50 +162,14 @@ export async function importFile(db: Db, installationId: string, file: string, o
     conversationsDuplicate: t.conversationsDuplicate,
     scores: t.scores,
     rejected: rejects.count,
-    rejectsFile: rejects.count > 0 ? rejectsPath : null,
-    stoppedAtLine,
+    rejectsFile: rejects.count > 0 ? rejects.path : null,
+    stoppedAtLine: read.stoppedAtLine,
     seconds: Math.round(seconds * 100) / 100,
-    rowsPerSecond: Math.round(t.rows / Math.max(seconds, 0.001)),
+    rowsPerSecond: Math.round(read.rows / Math.max(seconds, 0.001)),
     // The process's peak resident memory so far (kB from getrusage): what "memory bounded" means.
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     runId,
   };
-  // Fresh planner statistics, so the match run this import leads to keeps linear plans.
-  if (loaded >= ANALYZE_AFTER_ROWS) await analyzeMatchInputs(db);
-  const { file: _f, format: _fmt, rejectsFile: _r, runId: _id, stoppedAtLine: _s, seconds: _sec, ...counts } = summary;
-  await finishRun(db, runId, { status: 'succeeded', counts, errors: rejects.firstReasons });
-  return summary;
-}
-
-/** The rejects file, created on the first rejected row; lines are written a chunk at a time. */
-class RejectsFile {
-  count = 0;
-  readonly firstReasons: { recordId: string; message: string }[] = [];
-  private handle: FileHandle | undefined;
-  constructor(private readonly path: string) {}
-
-  async write(rows: readonly RejectedRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    this.handle ??= await open(this.path, 'w');
-    this.count += rows.length;
-    for (const r of rows) {
-      if (this.firstReasons.length >= RUN_ERRORS_KEPT) break;
-      this.firstReasons.push({ recordId: `line ${r.line}`, message: r.reason });
-    }
-    await this.handle.write(rows.map((r) => `${JSON.stringify({ line: r.line, reason: r.reason, row: truncateRow(r.row) })}\n`).join(''));
-  }
-
-  async close(): Promise<void> {
-    await this.handle?.close();
-    this.handle = undefined;
-  }
-}
-
-/** The row as read, or — when its JSON is over 2 KB — the first 2 KB of that JSON as a string ending in "…". */
-export function truncateRow(row: unknown): unknown {
-  const json = typeof row === 'string' ? row : JSON.stringify(row);
-  if (json === undefined || Buffer.byteLength(json) <= REJECT_ROW_BYTES) return row;
-  return `${Buffer.from(json).subarray(0, REJECT_ROW_BYTES).toString('utf8').replace(/\uFFFD$/, '')}…`;
 }
 
 async function detectFormat(file: string): Promise<ImportFormat> {
