@@ -13,53 +13,25 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { loadConfigOrExit } from './config.ts';
 import { formatIssues } from './domain/signals.ts';
 import { installationStageMap, measureCampaign } from './jobs/measure.ts';
 import { CampaignCreateSchema } from './outcomes/campaign-design.ts';
 import { reportLines } from './outcomes/report-text.ts';
 import { createCampaign, getCampaign, listCampaigns, presentCampaign, startCampaign } from './store/campaigns.ts';
-import { openStore, type Db } from './store/db.ts';
-import { getInstallation } from './store/installations.ts';
+import { installationRunner, openStoreFromEnvironment, type StoreOpener } from './installation-command.ts';
 import { resolvePeople } from './store/people.ts';
 
 export interface CampaignsCommandOptions {
-  open?: () => Promise<{ db: Db; close(): Promise<void> }>;
+  open?: StoreOpener;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
 
-const Uuid = z.uuid();
-
 export function registerCampaignCommands(program: Command, env: Record<string, string | undefined>, options: CampaignsCommandOptions = {}): void {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const open = options.open ?? (async () => {
-    // The configuration as `sway serve` reads it (as src/keys-cli.ts does).
-    const store = await openStore(loadConfigOrExit(env));
-    return { db: store.db, close: () => store.close() };
-  });
   const exit = (code: number) => void (process.exitCode = code);
-
-  const withInstallation = async (ids: [string, string][], installationId: string, body: (db: Db) => Promise<number>) => {
-    for (const [flag, v] of ids) {
-      if (!Uuid.safeParse(v).success) {
-        err(`sway: ${flag} must be an id (a uuid), got ${JSON.stringify(v)}`);
-        return exit(2);
-      }
-    }
-    const store = await open();
-    try {
-      if (!(await getInstallation(store.db, installationId))) {
-        err(`sway: no installation ${installationId}`);
-        return exit(1);
-      }
-      return exit(await body(store.db));
-    } finally {
-      await store.close();
-    }
-  };
+  const withInstallation = installationRunner(options.open ?? openStoreFromEnvironment(env), err, exit);
   const usage = (c: Command) => c.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 
   const campaigns = program.command('campaigns').description('campaigns measured against a randomised holdout (create, list, start, report)');

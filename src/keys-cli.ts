@@ -13,25 +13,16 @@
  * 2 usage (a malformed id, neither or both of --key and --all, a bad configuration).
  */
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { loadConfigOrExit, processEnv } from './config.ts';
+import { installationRunner, openStoreFromEnvironment, type StoreOpener } from './installation-command.ts';
 import { issueApiKey, listApiKeys, revokeKeys } from './store/api-keys.ts';
-import { openStore, type Db } from './store/db.ts';
-import { getInstallation } from './store/installations.ts';
+import type { Db } from './store/db.ts';
 
 export interface KeysCommandOptions {
   /** Opens the store (default: from the environment, like `sway serve`); tests pass the harness's. */
-  open?: () => Promise<{ db: Db; close(): Promise<void> }>;
+  open?: StoreOpener;
   out?: (line: string) => void;
   err?: (line: string) => void;
   exit?: (code: number) => void;
-}
-
-const Uuid = z.uuid();
-
-async function openFromEnvironment() {
-  const store = await openStore(loadConfigOrExit(processEnv(), { crms: 'ignored' }));
-  return { db: store.db, close: () => store.close() };
 }
 
 export function registerKeysCommands(program: Command, options: KeysCommandOptions = {}): void {
@@ -40,25 +31,10 @@ export function registerKeysCommands(program: Command, options: KeysCommandOptio
   // exitCode, not exit(): output written to a pipe is flushed before the process ends.
   const exit = options.exit ?? ((code: number) => void (process.exitCode = code));
 
+  const run = installationRunner(options.open ?? openStoreFromEnvironment(), err, exit);
   /** Checks the ids, opens the store, checks the installation exists, runs `body`. */
-  const withInstallation = async (installationId: string, keyId: string | undefined, body: (db: Db) => Promise<number>) => {
-    for (const [flag, v] of [['--installation', installationId], ['--key', keyId]] as const) {
-      if (v !== undefined && !Uuid.safeParse(v).success) {
-        err(`sway: ${flag} must be an id (a uuid), got ${JSON.stringify(v)}`);
-        return exit(2);
-      }
-    }
-    const store = await (options.open ?? openFromEnvironment)();
-    try {
-      if (!(await getInstallation(store.db, installationId))) {
-        err(`sway: no installation ${installationId}`);
-        return exit(1);
-      }
-      return exit(await body(store.db));
-    } finally {
-      await store.close();
-    }
-  };
+  const withInstallation = (installationId: string, keyId: string | undefined, body: (db: Db) => Promise<number>) =>
+    run([['--installation', installationId], ['--key', keyId]], installationId, body);
 
   const keys = program.command('keys').description("an installation's ingest API keys (list, rotate, revoke)");
   keys

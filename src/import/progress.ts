@@ -4,6 +4,7 @@
  * is not a terminal (logs, CI, pipes) or with --quiet. The summary is printed in every case.
  */
 import cliProgress from 'cli-progress';
+import type { StoredTotals } from './chunk-pipeline.ts';
 
 export interface ImportProgress {
   /** Cheap to call often: the bar redraws at most a few times a second. */
@@ -43,19 +44,13 @@ export function createProgress(options: { totalBytes: number; enabled: boolean; 
 }
 
 /** The figures of one import, as printed and as `--json` emits them. */
-export interface ImportSummary {
+export interface ImportSummary extends StoredTotals {
   file: string;
   format: 'ndjson' | 'csv';
   /** Rows read: non-blank lines (NDJSON) or records after the header (CSV). */
   rows: number;
   /** Rows stored: people + interactions (new and duplicate) + conversations (new and duplicate) + scores. */
   loaded: number;
-  people: number;
-  interactionsNew: number;
-  interactionsDuplicate: number;
-  conversationsNew: number;
-  conversationsDuplicate: number;
-  scores: number;
   rejected: number;
   /** `<file>.rejects.ndjson` when rows were rejected, else null (and no such file exists). */
   rejectsFile: string | null;
