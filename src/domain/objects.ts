@@ -6,7 +6,3 @@
  */
 export const CRM_OBJECTS = ['contact', 'lead', 'company', 'deal', 'campaign', 'campaignMember'] as const;
 export type CrmObject = (typeof CRM_OBJECTS)[number];
-
-/** Objects that stand for a person Sway links to its own people (prospects and influencers). */
-export const PERSON_OBJECTS = ['contact', 'lead'] as const satisfies readonly CrmObject[];
-export type PersonObject = (typeof PERSON_OBJECTS)[number];

@@ -16,7 +16,7 @@
  * a tenth since the snapshot); people new since the snapshot take part through their ties,
  * with no authority or reach until then.
  */
-import { withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
+import type { CanonicalStage } from '../domain/stages.ts';
 import { buildGraph, EdgeColumns, TopicDictionary, type InteractionGraph } from '../influence/graph.ts';
 import { topicAuthority } from '../influence/pagerank.ts';
 import { closestContacts, Scratch } from '../matching/score.ts';
@@ -28,7 +28,7 @@ import type { Db } from '../store/db.ts';
 import { countProspects, loadConversationAggregates, loadInteractions, loadLinkedContacts, loadPeople, peopleAfter, peopleWithNewInteractions, TopicCombos, type LinkedContactRow, type PersonRow } from '../store/graph-load.ts';
 import { getInstallation } from '../store/installations.ts';
 import { loadSnapshot, saveSnapshot, snapshotTime } from '../store/matches.ts';
-import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
+import { settingsOf, stageMapOf } from '../sync/installation-settings.ts';
 import { peopleColumns, prospectContacts, summariesOf, toEvidence, toProspects } from './match-run-inputs.ts';
 import { scoreAndWrite } from './match-score-write.ts';
 
@@ -67,7 +67,7 @@ async function runSettings(db: Db, installationId: string): Promise<RunSettings>
   const inst = await getInstallation(db, installationId);
   if (!inst) throw new Error(`no installation ${installationId}`);
   const s = settingsOf(inst);
-  return { stageMap: withDefaultStages({ ...s.stageMap, ...s.stageOverrides }, connectorFor(inst.crm).stages.defaults), weights: resolveStageWeights(s.matching.stageWeights), halfLifeDays: s.matching.halfLifeDays, topK: s.matching.topK };
+  return { stageMap: stageMapOf(inst, s), weights: resolveStageWeights(s.matching.stageWeights), halfLifeDays: s.matching.halfLifeDays, topK: s.matching.topK };
 }
 
 const timer = () => {

@@ -16,8 +16,8 @@ import { exposedInWindow, reachedStageInWindow, wonDealsInWindow } from '../stor
 import type { Db } from '../store/db.ts';
 import { getInstallation } from '../store/installations.ts';
 import { people } from '../store/schema.ts';
-import { withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
-import { connectorFor, settingsOf } from '../sync/installation-settings.ts';
+import type { CanonicalStage } from '../domain/stages.ts';
+import { connectorFor, stageMapOf } from '../sync/installation-settings.ts';
 import type { JobContext } from './context.ts';
 import { campaignWritebackPending } from './campaign-writeback.ts';
 import { queueNextStage } from './pipeline.ts';
@@ -44,8 +44,7 @@ async function externalIds(db: Db, ids: number[]): Promise<Map<number, string>> 
 export async function installationStageMap(db: Db, installationId: string): Promise<Record<string, CanonicalStage>> {
   const inst = await getInstallation(db, installationId);
   if (!inst) return {};
-  const s = settingsOf(inst);
-  return withDefaultStages({ ...s.stageMap, ...s.stageOverrides }, connectorFor(inst.crm).stages.defaults);
+  return stageMapOf(inst);
 }
 
 /**
@@ -107,9 +106,12 @@ export async function measureCampaign(db: Db, installationId: string, campaign: 
     stages: counts.stages,
   });
   if (save) {
-    await saveReport(db, campaign.id, report as unknown as Record<string, unknown>, now, report.afterReadout);
-    // Learning reads randomised comparisons only: a campaign whose assignment failed its sample-ratio check teaches nothing.
-    await replaceCampaignEffects(db, installationId, campaign.id, report.held ? [] : effectCells(countMembers, { conversions, exposed }));
+    // One transaction: a campaign is never marked read out with its learning cells left stale.
+    await db.transaction(async (tx) => {
+      await saveReport(tx as unknown as Db, campaign.id, report as unknown as Record<string, unknown>, now, report.afterReadout);
+      // Learning reads randomised comparisons only: a campaign whose assignment failed its sample-ratio check teaches nothing.
+      await replaceCampaignEffects(tx as unknown as Db, installationId, campaign.id, report.held ? [] : effectCells(countMembers, { conversions, exposed }));
+    });
   }
   return { report, units: counts.units };
 }

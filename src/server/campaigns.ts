@@ -38,10 +38,11 @@ export function campaignsRoutes(ctx: AppContext): Router {
   const auth = apiKeyAuth(ctx.db);
   const json = express.json({ limit: SMALL_BODY });
 
+  const gone = (raw: unknown) => new HttpError(404, 'NOT_FOUND', `no campaign ${JSON.stringify(String(raw))} in this installation`);
   const load = async (installationId: string, raw: unknown) => {
     const id = Id.safeParse(raw);
     const row = id.success ? await getCampaign(ctx.db, installationId, id.data) : null;
-    if (!row) throw new HttpError(404, 'NOT_FOUND', `no campaign ${JSON.stringify(String(raw))} in this installation`);
+    if (!row) throw gone(raw);
     return row;
   };
 
@@ -69,7 +70,8 @@ export function campaignsRoutes(ctx: AppContext): Router {
     try {
       const influencers = patch.influencers && row.status === 'draft' ? await resolveInfluencers(ctx.db, installationId, patch.influencers) : undefined;
       const updated = await updateDraft(ctx.db, installationId, row.id, patch, influencers);
-      res.json(await presentCampaign(ctx.db, updated!));
+      if (!updated) throw gone(req.params.id);
+      res.json(await presentCampaign(ctx.db, updated));
     } catch (err) {
       if (err instanceof CampaignFrozenError) throw new HttpError(409, 'CAMPAIGN_PREREGISTERED', err.message, err.fields.map((f) => ({ path: f, message: 'fixed when the campaign started' })));
       throw err;
@@ -80,8 +82,9 @@ export function campaignsRoutes(ctx: AppContext): Router {
     const installationId = res.locals.installationId as string;
     const row = await load(installationId, req.params.id);
     const result = await startCampaign(ctx.db, installationId, row.id, await installationStageMap(ctx.db, installationId));
-    const started = result!.row;
-    if (result!.started) await enqueueMeasure(ctx.queues, installationId, started.id, 'start');
+    if (!result) throw gone(req.params.id);
+    const started = result.row;
+    if (result.started) await enqueueMeasure(ctx.queues, installationId, started.id, 'start');
     res.json(await presentCampaign(ctx.db, started));
   });
 

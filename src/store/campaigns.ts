@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { CampaignCreate, CampaignPatch, Segment } from '../outcomes/campaign-design.ts';
+import { FROZEN_FIELDS, type CampaignCreate, type CampaignPatch, type Segment } from '../outcomes/campaign-design.ts';
 import { assignArm, randomisationUnit } from '../outcomes/assignment.ts';
 import type { CanonicalStage } from '../domain/stages.ts';
 import type { Db } from './db.ts';
@@ -143,7 +143,7 @@ export async function updateDraft(db: Db, installationId: string, id: string, pa
     const [row] = await tx.select().from(campaigns).where(and(eq(campaigns.installationId, installationId), eq(campaigns.id, id))).for('update');
     if (!row) return null;
     if (row.status !== 'draft') {
-      const frozen = Object.keys(patch).filter((k) => k !== 'name');
+      const frozen = FROZEN_FIELDS.filter((k) => patch[k] !== undefined);
       if (frozen.length > 0) throw new CampaignFrozenError(frozen);
     }
     const set: Partial<typeof campaigns.$inferInsert> = {};
@@ -198,7 +198,9 @@ export async function startCampaign(db: Db, installationId: string, id: string, 
     if (!row) return null;
     if (row.status !== 'draft') return { started: false, row };
     const influencers = await campaignInfluencerIds(tx as unknown as Db, id);
-    const candidates = (await loadCandidates(tx as unknown as Db, installationId, stageMap)).filter((c) => !(c.personId !== null && influencers.includes(c.personId)));
+    // A Set: this runs for every contact of the installation while the campaign row is locked.
+    const isInfluencer = new Set(influencers);
+    const candidates = (await loadCandidates(tx as unknown as Db, installationId, stageMap)).filter((c) => !(c.personId !== null && isInfluencer.has(c.personId)));
     const chosen = candidates.filter((c) => inSegment(c, row.segment as Segment));
     const matched = await bestCampaignInfluencer(tx as unknown as Db, installationId, chosen, influencers);
     const members = chosen.map((c) => {

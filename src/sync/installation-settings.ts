@@ -4,6 +4,7 @@
  */
 import { connectors, type Connector, type CrmId } from '../../connectors/index.ts';
 import { SwayError } from '../domain/errors.ts';
+import { withDefaultStages, type CanonicalStage } from '../domain/stages.ts';
 import { parseSettings, type Settings } from './settings.ts';
 
 /** The connector of an installation's CRM; a CRM without one is a broken row, not user input. */
@@ -16,4 +17,13 @@ export function connectorFor(crm: string): Connector {
 /** parseSettings with the installation's CRM's defaults. */
 export function settingsOf(inst: { crm: string; settings: unknown }): Settings {
   return parseSettings(inst.settings, connectorFor(inst.crm).settingsDefaults);
+}
+
+/**
+ * The installation's CRM stage value → canonical stage: the map learnt at the last pull, the
+ * admin's overrides on top, the CRM's defaults for values neither names. Matching and campaign
+ * measurement both read stages through this, so they cannot map a stage differently.
+ */
+export function stageMapOf(inst: { crm: string; settings: unknown }, settings: Settings = settingsOf(inst)): Record<string, CanonicalStage> {
+  return withDefaultStages({ ...settings.stageMap, ...settings.stageOverrides }, connectorFor(inst.crm).stages.defaults);
 }

@@ -101,6 +101,9 @@ export function decideBatchRetry(error: unknown, state: BatchRetryState, random:
   const e = toSwayError(error);
   switch (e.code) {
     case 'RATE_LIMITED':
+      // A wait longer than a burst window (a used-up daily allowance: hours) sets no pause in the
+      // shared budget, so resending at once would only be refused again: the queue delays the job.
+      if ((e.retryAfterMs ?? 0) > DEFAULT_RATE_LIMIT_WAIT_MS) break;
       if (state.rateLimits + 1 <= RATE_LIMITED_ATTEMPTS) return { kind: 'wait', ms: 0, cause: 'rate-limited' };
       break;
     case 'TRANSIENT': {

@@ -16,6 +16,13 @@ const err = (code: SwayErrorCode, message = `${code} happened`) => new SwayError
 const top = () => 0.999_999; // jitter at its ceiling, so the bound is visible
 
 describe('decideBatchRetry', () => {
+  it('a wait longer than a burst window (daily allowance used up) gives the run back at once, for the queue to delay', () => {
+    const daily = new SwayError('RATE_LIMITED', 'daily allowance used up', { retryAfterMs: 3 * 3600_000 });
+    expect(decideBatchRetry(daily, fresh)).toMatchObject({ kind: 'give-back', error: { code: 'RATE_LIMITED' } });
+    const burst = new SwayError('RATE_LIMITED', 'burst', { retryAfterMs: 10_000 });
+    expect(decideBatchRetry(burst, fresh)).toEqual({ kind: 'wait', ms: 0, cause: 'rate-limited' });
+  });
+
   it('429: resends at once (the shared budget already paused) until RATE_LIMITED_ATTEMPTS, then gives the run back', () => {
     expect(decideBatchRetry(err('RATE_LIMITED'), fresh)).toEqual({ kind: 'wait', ms: 0, cause: 'rate-limited' });
     expect(decideBatchRetry(err('RATE_LIMITED'), { ...fresh, rateLimits: RATE_LIMITED_ATTEMPTS - 1 }).kind).toBe('wait');
